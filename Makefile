@@ -1,0 +1,57 @@
+# kafka-rest: a Kafka REST proxy compatible with Confluent's.
+#
+#   make run     the proxy on :8082 with the embedded development Kafka
+#   make test    lint, unit and embedded tests, then the real-Kafka tier
+#
+# Everything the targets need (Go modules, staticcheck, the Kafka jars from
+# Maven Central) is fetched by the targets themselves.
+
+GO          ?= go
+BIN         := $(CURDIR)/bin
+STATICCHECK := $(BIN)/staticcheck
+STATICCHECK_VERSION := v0.8.2
+# Extra arguments for go test, e.g. GOTESTFLAGS=-run=TestV3
+GOTESTFLAGS ?=
+
+.PHONY: build run test test-unit test-integration lint kafka-start kafka-stop clean
+
+build:
+	$(GO) build -o $(BIN)/kafka-rest ./cmd/kafka-rest
+
+# CONFIG=path/to/kafka-rest.properties to use a file.
+run: build
+	$(BIN)/kafka-rest $(CONFIG)
+
+test: lint test-unit test-integration
+
+# Unit tests and the embedded tier (the proxy over real HTTP against the
+# in-process cluster), with the race detector.
+test-unit:
+	$(GO) test -race -count=1 $(GOTESTFLAGS) ./...
+
+# The same suites against a real Apache Kafka broker, started from Maven
+# Central jars and stopped afterwards whatever the outcome.
+test-integration:
+	.ci/kafka.sh start
+	@status=0; eval "$$(.ci/kafka.sh env)"; \
+	$(GO) test -tags integration -count=1 $(GOTESTFLAGS) ./... || status=$$?; \
+	.ci/kafka.sh stop; exit $$status
+
+$(STATICCHECK):
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint: $(STATICCHECK)
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags integration ./...
+	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags integration ./...
+
+kafka-start:
+	.ci/kafka.sh start
+
+kafka-stop:
+	.ci/kafka.sh stop
+
+clean:
+	rm -rf $(BIN) .ci/.kafka-run

@@ -1,0 +1,116 @@
+package actors
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// adminPool hands admin calls to idle workers. A worker runs one call at a
+// time, so a slow call (a CreateTopics waiting on the controller) holds one
+// worker and never delays calls that another worker can take.
+type adminPool struct {
+	size  int
+	admin *kafka.Admin
+	idle  chan *actor.PID // a worker is here exactly when it has no call
+}
+
+func newAdminPool(size int, admin *kafka.Admin) *adminPool {
+	return &adminPool{size: size, admin: admin, idle: make(chan *actor.PID, size)}
+}
+
+// adminCall is the message a worker runs: fn with the caller's context.
+type adminCall struct {
+	ctx   context.Context
+	fn    func(context.Context, *kafka.Admin) (any, error)
+	reply chan adminResult
+}
+
+type adminResult struct {
+	v   any
+	err error
+}
+
+// adminSupervisor starts the pool's workers and restarts one that panics.
+type adminSupervisor struct{ pool *adminPool }
+
+func (s *adminSupervisor) Receive(c actor.Context) {
+	if _, ok := c.Message().(*actor.Started); ok {
+		for range s.pool.size {
+			w := c.Spawn(actor.PropsFromProducer(func() actor.Actor { return &adminWorker{pool: s.pool} }))
+			s.pool.idle <- w
+		}
+	}
+}
+
+type adminWorker struct{ pool *adminPool }
+
+func (w *adminWorker) Receive(c actor.Context) {
+	m, ok := c.Message().(*adminCall)
+	if !ok {
+		return
+	}
+	// Back to the idle list whatever happens, a panic included: the
+	// restarted instance keeps this PID and mailbox.
+	defer func() { w.pool.idle <- c.Self() }()
+	w.run(m)
+}
+
+func (w *adminWorker) run(m *adminCall) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.reply <- adminResult{err: &kafka.Error{
+				Status: http.StatusInternalServerError, Code: http.StatusInternalServerError,
+				Message: "Internal Server Error", Err: fmt.Errorf("panic in admin call: %v", r)}}
+			panic(r) // a bug: let the supervisor replace this worker
+		}
+	}()
+	if err := m.ctx.Err(); err != nil {
+		m.reply <- adminResult{err: err}
+		return
+	}
+	v, err := m.fn(m.ctx, w.pool.admin)
+	m.reply <- adminResult{v, err}
+}
+
+// adminDo runs fn on an idle admin worker and waits for its result, or for
+// ctx to end, whichever comes first.
+func adminDo[T any](ctx context.Context, s *System, fn func(context.Context, *kafka.Admin) (T, error)) (T, error) {
+	var zero T
+	var pid *actor.PID
+	select {
+	case pid = <-s.admin.idle:
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+	m := &adminCall{
+		ctx:   ctx,
+		fn:    func(ctx context.Context, a *kafka.Admin) (any, error) { return fn(ctx, a) },
+		reply: make(chan adminResult, 1),
+	}
+	s.sys.Root.Send(pid, m)
+	select {
+	case r := <-m.reply:
+		if r.err != nil {
+			return zero, r.err
+		}
+		return r.v.(T), nil
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+// Cluster describes the Kafka cluster.
+func (s *System) Cluster(ctx context.Context) (kafka.ClusterInfo, error) {
+	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) (kafka.ClusterInfo, error) { return a.Cluster(ctx) })
+}
+
+// ClusterID returns the id of the Kafka cluster; it is cached after the
+// first successful call.
+func (s *System) ClusterID(ctx context.Context) (string, error) {
+	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) (string, error) { return a.ClusterID(ctx) })
+}

@@ -1,0 +1,161 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// Config configures the actor system.
+type Config struct {
+	// Kafka is how every actor's client reaches the cluster.
+	Kafka kafka.Config
+	// AdminPoolSize is how many admin calls may run at once; further calls
+	// wait for a free worker (bounded by their context).
+	AdminPoolSize int
+}
+
+// DefaultConfig returns the defaults for everything but Kafka.
+func DefaultConfig() Config {
+	return Config{AdminPoolSize: 8}
+}
+
+// System is the running actor system: a root supervisor with one subtree
+// for admin calls, one for per-topic producers and one for per-instance
+// consumers.
+type System struct {
+	log    *slog.Logger
+	sys    *actor.ActorSystem
+	root   *actor.PID
+	tree   tree
+	kadmin *kafka.Admin
+	admin  *adminPool
+}
+
+// tree holds the PIDs of the root's children.
+type tree struct {
+	admin, producers, consumers *actor.PID
+}
+
+// New starts the actor system. It does not contact Kafka: the first request
+// that needs the cluster does.
+func New(cfg Config, log *slog.Logger) (*System, error) {
+	if cfg.AdminPoolSize < 1 {
+		return nil, fmt.Errorf("actors: AdminPoolSize must be at least 1, got %d", cfg.AdminPoolSize)
+	}
+	kadmin, err := kafka.NewAdmin(cfg.Kafka)
+	if err != nil {
+		return nil, err
+	}
+	sys := actor.NewActorSystem(
+		actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
+			return slog.New(quietHandler{log.Handler()}).With("component", "actors")
+		}),
+		actor.WithDeadLetterRequestLogging(false),
+	)
+	s := &System{log: log, sys: sys, kadmin: kadmin}
+	s.admin = newAdminPool(cfg.AdminPoolSize, kadmin)
+
+	ready := make(chan tree, 1)
+	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{pool: s.admin, ready: ready} },
+		actor.WithSupervisor(stopOnFailure()))
+	root, err := sys.Root.SpawnNamed(props, "kafka-rest")
+	if err != nil {
+		kadmin.Close()
+		return nil, fmt.Errorf("actors: starting the root supervisor: %w", err)
+	}
+	s.root = root
+	select {
+	case s.tree = <-ready:
+	case <-time.After(10 * time.Second):
+		kadmin.Close()
+		return nil, errors.New("actors: the supervisor tree did not start within 10s")
+	}
+	return s, nil
+}
+
+// Shutdown stops every actor, children first, after the messages already
+// queued to them, then closes the Kafka clients. ctx bounds the wait.
+func (s *System) Shutdown(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- s.sys.Root.PoisonFuture(s.root).Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = fmt.Errorf("actors: shutdown did not finish: %w", ctx.Err())
+	}
+	s.kadmin.Close()
+	s.sys.Shutdown()
+	return err
+}
+
+// rootActor is the root supervisor. It starts the three subtrees and
+// stops them, children first, when it is stopped.
+type rootActor struct {
+	pool  *adminPool
+	ready chan<- tree
+}
+
+func (r *rootActor) Receive(c actor.Context) {
+	if _, ok := c.Message().(*actor.Started); !ok {
+		return
+	}
+	var t tree
+	// Admin workers are stateless: a panic restarts the one that failed.
+	t.admin = c.Spawn(actor.PropsFromProducer(func() actor.Actor { return &adminSupervisor{pool: r.pool} },
+		actor.WithSupervisor(actor.NewOneForOneStrategy(10, 10*time.Second, actor.DefaultDecider))))
+	// Producers and consumers are spawned on demand below these.
+	t.producers = c.Spawn(actor.PropsFromProducer(newSupervisor,
+		actor.WithSupervisor(actor.NewOneForOneStrategy(10, 10*time.Second, actor.DefaultDecider))))
+	t.consumers = c.Spawn(actor.PropsFromProducer(newSupervisor, actor.WithSupervisor(stopOnFailure())))
+	r.ready <- t
+}
+
+// stopOnFailure stops a child that panicked instead of restarting it: its
+// state (a Kafka client, positions) cannot be trusted after a panic.
+func stopOnFailure() actor.SupervisorStrategy {
+	return actor.NewOneForOneStrategy(0, 0, func(any) actor.Directive { return actor.StopDirective })
+}
+
+// supervisor is a parent that spawns children on request.
+type supervisor struct{}
+
+func newSupervisor() actor.Actor { return supervisor{} }
+
+// spawnChild asks a supervisor to spawn a child.
+type spawnChild struct {
+	props *actor.Props
+	name  string
+	reply chan spawned
+}
+
+type spawned struct {
+	pid *actor.PID
+	err error
+}
+
+func (supervisor) Receive(c actor.Context) {
+	if m, ok := c.Message().(*spawnChild); ok {
+		pid, err := c.SpawnNamed(m.props, m.name)
+		m.reply <- spawned{pid, err}
+	}
+}
+
+// spawn asks the supervisor at parent for a new child named name.
+func (s *System) spawn(ctx context.Context, parent *actor.PID, props *actor.Props, name string) (*actor.PID, error) {
+	m := &spawnChild{props: props, name: name, reply: make(chan spawned, 1)}
+	s.sys.Root.Send(parent, m)
+	select {
+	case r := <-m.reply:
+		return r.pid, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

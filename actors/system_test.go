@@ -1,0 +1,177 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+func newSystem(t *testing.T, poolSize int, bootstrap string) *System {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.AdminPoolSize = poolSize
+	cfg.Kafka = kafka.Config{BootstrapServers: []string{bootstrap}}
+	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return s
+}
+
+func TestClusterThroughTheAdminPool(t *testing.T) {
+	cfg := kafka.DefaultEmbeddedConfig()
+	cfg.Port = 0
+	e, err := kafka.StartEmbedded(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	s := newSystem(t, 2, e.Addr())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	info, err := s.Cluster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ID != e.ClusterID() || len(info.Brokers) != 1 || info.Controller != info.Brokers[0].ID {
+		t.Fatalf("cluster %+v, want id %s with its one broker as controller", info, e.ClusterID())
+	}
+	id, err := s.ClusterID(ctx)
+	if err != nil || id != e.ClusterID() {
+		t.Fatalf("ClusterID %q %v", id, err)
+	}
+}
+
+// TestSlowAdminCallBlocksNoOther: while one worker is stuck in a slow call,
+// the other serves; with every worker busy, a call waits only as long as its
+// context allows.
+func TestSlowAdminCallBlocksNoOther(t *testing.T) {
+	s := newSystem(t, 2, "127.0.0.1:1")
+	release := make(chan struct{})
+	slowDone := make(chan error, 1)
+	go func() {
+		_, err := adminDo(context.Background(), s, func(ctx context.Context, _ *kafka.Admin) (int, error) {
+			<-release
+			return 1, nil
+		})
+		slowDone <- err
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := range 20 {
+		v, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { return i, nil })
+		if err != nil || v != i {
+			t.Fatalf("call %d beside a slow one: %v %v", i, v, err)
+		}
+	}
+
+	// Occupy the second worker too: a third call now waits for its context.
+	go adminDo(context.Background(), s, func(ctx context.Context, _ *kafka.Admin) (int, error) {
+		<-release
+		return 2, nil
+	})
+	time.Sleep(50 * time.Millisecond)
+	short, cancelShort := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancelShort()
+	if _, err := adminDo(short, s, func(context.Context, *kafka.Admin) (int, error) { return 3, nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("with every worker busy: %v, want the context's deadline", err)
+	}
+	close(release)
+	if err := <-slowDone; err != nil {
+		t.Fatal(err)
+	}
+	if v, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { return 4, nil }); err != nil || v != 4 {
+		t.Fatalf("after the slow calls: %v %v", v, err)
+	}
+}
+
+// TestAdminPanicAnswersAndRecovers: a panicking call answers 500 at once,
+// and the restarted worker serves the next call.
+func TestAdminPanicAnswersAndRecovers(t *testing.T) {
+	s := newSystem(t, 1, "127.0.0.1:1")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { panic("boom") })
+	var re *kafka.Error
+	if !errors.As(err, &re) || re.Status != http.StatusInternalServerError || re.Message != "Internal Server Error" {
+		t.Fatalf("panic answered %v, want a 500 Internal Server Error", err)
+	}
+	for i := range 3 {
+		if v, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { return i, nil }); err != nil || v != i {
+			t.Fatalf("after the panic: %v %v", v, err)
+		}
+	}
+}
+
+// echo answers its messages; "panic" makes it panic.
+type echo struct{}
+
+func (echo) Receive(c actor.Context) {
+	if m, ok := c.Message().(*echoMsg); ok {
+		if m.text == "panic" {
+			panic("injected fault")
+		}
+		m.reply <- m.text
+	}
+}
+
+type echoMsg struct {
+	text  string
+	reply chan string
+}
+
+func ask(s *System, pid *actor.PID, text string) (string, bool) {
+	m := &echoMsg{text, make(chan string, 1)}
+	s.sys.Root.Send(pid, m)
+	select {
+	case r := <-m.reply:
+		return r, true
+	case <-time.After(time.Second):
+		return "", false
+	}
+}
+
+// TestConsumerSubtreeStopsAFailedChild: a child of the consumer supervisor
+// that panics is stopped, not restarted, and its siblings keep serving.
+func TestConsumerSubtreeStopsAFailedChild(t *testing.T) {
+	s := newSystem(t, 1, "127.0.0.1:1")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	props := actor.PropsFromProducer(func() actor.Actor { return echo{} })
+	a, err := s.spawn(ctx, s.tree.consumers, props, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.spawn(ctx, s.tree.consumers, props, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.spawn(ctx, s.tree.consumers, props, "a"); err == nil {
+		t.Fatal("a second child named a was spawned")
+	}
+	if r, ok := ask(s, a, "hello"); !ok || r != "hello" {
+		t.Fatalf("a answered %q %v", r, ok)
+	}
+	s.sys.Root.Send(a, &echoMsg{"panic", make(chan string, 1)})
+	if _, ok := ask(s, a, "still there?"); ok {
+		t.Fatal("a answered after failing: it was restarted, not stopped")
+	}
+	if r, ok := ask(s, b, "hello"); !ok || r != "hello" {
+		t.Fatalf("b, the sibling, answered %q %v", r, ok)
+	}
+}

@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeProps(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kafka-rest.properties")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestConfigFromFile(t *testing.T) {
+	path := writeProps(t, `# a Confluent-style file
+bootstrap.servers=PLAINTEXT://broker-1:9092,broker-2:9092
+id = proxy-a
+listeners: http://127.0.0.1:18082
+api.v2.enable=false
+consumer.request.timeout.ms=2500
+client.security.protocol=SASL_PLAINTEXT
+client.sasl.mechanism=SCRAM-SHA-512
+client.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \
+    username="alice" password="alice-secret";
+producer.linger.ms=5
+`)
+	cfg, err := loadConfig(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keys of parts of the API still to come are validated, and said to
+	// have no effect yet.
+	if len(cfg.warnings) != 2 || !strings.HasPrefix(cfg.warnings[0], "consumer.request.timeout.ms (") ||
+		!strings.HasPrefix(cfg.warnings[1], "id (") || !strings.Contains(cfg.warnings[1], "no effect yet") {
+		t.Fatalf("warnings = %q, want consumer.request.timeout.ms and id to have no effect yet", cfg.warnings)
+	}
+	for k, want := range map[string]string{
+		"bootstrap.servers":           "PLAINTEXT://broker-1:9092,broker-2:9092",
+		"id":                          "proxy-a",
+		"api.v2.enable":               "false",
+		"api.v3.enable":               "true", // the default
+		"consumer.request.timeout.ms": "2500",
+		"port":                        "8082",
+	} {
+		if got := cfg.str(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if cfg.embedded() {
+		t.Error("bootstrap.servers is set: not embedded")
+	}
+	if ls := cfg.listeners(); len(ls) != 1 || ls[0].Host != "127.0.0.1:18082" {
+		t.Errorf("listeners = %v", ls)
+	}
+	h := cfg.httpConfig()
+	if h.V2 || !h.V3 {
+		t.Errorf("http config V2=%v V3=%v", h.V2, h.V3)
+	}
+	k := cfg.kafkaConfig()
+	if len(k.BootstrapServers) != 2 || k.Properties["producer.linger.ms"] != "5" || k.Properties["client.sasl.mechanism"] != "SCRAM-SHA-512" {
+		t.Errorf("kafka config = %+v", k)
+	}
+}
+
+func TestConfigDefaultsMeanEmbedded(t *testing.T) {
+	cfg, err := loadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.embedded() {
+		t.Fatal("no bootstrap.servers: embedded")
+	}
+	if ls := cfg.listeners(); len(ls) != 1 || ls[0].String() != "http://0.0.0.0:8082" {
+		t.Fatalf("default listener = %v", ls)
+	}
+	e := cfg.embeddedConfig()
+	if e.Port != 9092 || e.DataDir != "" || e.RetentionBytes != 256<<20 || e.AutoCreateTopics {
+		t.Fatalf("embedded defaults = %+v", e)
+	}
+}
+
+func TestConfigEnvironmentWinsOverFile(t *testing.T) {
+	path := writeProps(t, "host.name=from-file\nport=9000\ndebug=false\n")
+	env := []string{
+		"KAFKA_REST_HOST_NAME=from-env",
+		"KAFKA_REST_DEBUG=true",
+		"KAFKA_REST_BOOTSTRAP_SERVERS=k1:9092",
+		"KAFKA_REST_CLIENT_CLIENT_ID=rest", // client.client.id: a pass-through key
+		"KAFKA_REST_HEAP_OPTS=-Xmx1g",      // for Confluent's launcher, not a key
+		"HOME=/root",
+		"KAFKA_REST_NOT_A___KEY__X=1",
+	}
+	cfg, err := loadConfig(path, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"host.name": "from-env", "port": "9000", "debug": "true", "bootstrap.servers": "k1:9092"} {
+		if got := cfg.str(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if cfg.kafkaPass["client.client.id"] != "rest" {
+		t.Errorf("pass-through from the environment: %v", cfg.kafkaPass)
+	}
+	if len(cfg.warnings) != 1 || !strings.Contains(cfg.warnings[0], "unknown key not.a-key_x") || !strings.Contains(cfg.warnings[0], "KAFKA_REST_NOT_A___KEY__X") {
+		t.Fatalf("warnings = %q, want one for not.a-key_x naming its variable", cfg.warnings)
+	}
+}
+
+func TestEnvKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"BOOTSTRAP_SERVERS":                    "bootstrap.servers",
+		"SCHEMA_REGISTRY_URL":                  "schema.registry.url",
+		"CLIENT_SASL_JAAS_CONFIG":              "client.sasl.jaas.config",
+		"CONFLUENT_RESOURCE_NAME_AUTHORITY":    "confluent.resource.name.authority",
+		"SOME___DASHED__UNDER_DOT":             "some-dashed_under.dot",
+		"API_V3_PRODUCE_BATCH_MAXIMUM_ENTRIES": "api.v3.produce.batch.maximum.entries",
+	} {
+		if got := envKey(in); got != want {
+			t.Errorf("envKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestConfigWarnings(t *testing.T) {
+	path := writeProps(t, "bootstrap.servers=k:9092\nmystery.key=1\nclient.sasl.kerberos.service.name=kafka\nsimpleconsumer.pool.size.max=25\n")
+	cfg, err := loadConfig(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"client.sasl.kerberos.service.name (" + path + ":3) has no franz-go equivalent and is ignored",
+		"mystery.key (" + path + ":2) is ignored",
+		"simpleconsumer.pool.size.max (" + path + ":4) has no effect",
+	}
+	if len(cfg.warnings) != len(want) {
+		t.Fatalf("warnings = %q", cfg.warnings)
+	}
+	for _, w := range want {
+		found := false
+		for _, got := range cfg.warnings {
+			found = found || strings.Contains(got, w)
+		}
+		if !found {
+			t.Errorf("no warning containing %q in %q", w, cfg.warnings)
+		}
+	}
+}
+
+// invalidValues has an invalid value for every key that validates; the test
+// below fails when a validated key is added without a case here.
+var invalidValues = map[string]struct{ value, allowed string }{
+	"listeners":                                             {"ftp://0.0.0.0:1", "the scheme must be http"},
+	"port":                                                  {"70000", "from 0 to 65535"},
+	"advertised.listeners":                                  {"not a url", "is not a URL"},
+	"api.v2.enable":                                         {"yes", "true or false"},
+	"api.v3.enable":                                         {"1", "true or false"},
+	"response.mediatype.preferred":                          {" , ", "at least one"},
+	"debug":                                                 {"TRUE!", "true or false"},
+	"log.level":                                             {"loud", "debug, info, warn, error"},
+	"log.format":                                            {"xml", "text, json"},
+	"shutdown.graceful.ms":                                  {"-1", "from 0 to"},
+	"idle.timeout.ms":                                       {"0", "from 1 to"},
+	"max.request.header.size":                               {"10", "from 1024 to"},
+	"use.custom.request.logging":                            {"maybe", "true or false"},
+	"bootstrap.servers":                                     {"k1:9092,k2", `"k2" is not host:port`},
+	"actors.admin.pool.size":                                {"0", "from 1 to 1024"},
+	"embedded.kafka.port":                                   {"-1", "from 0 to 65535"},
+	"embedded.kafka.retention.ms":                           {"-2", "-1 or more"},
+	"embedded.kafka.retention.bytes":                        {"lots", "-1 or more"},
+	"embedded.kafka.retention.check.ms":                     {"1", "from 100 to"},
+	"embedded.kafka.num.partitions":                         {"0", "from 1 to 10000"},
+	"embedded.kafka.auto.create.topics.enable":              {"on", "true or false"},
+	"schema.registry.url":                                   {"localhost", "is not a URL"},
+	"consumer.request.timeout.ms":                           {"-5", "from 0 to"},
+	"consumer.request.max.bytes":                            {"0", "1 or more"},
+	"consumer.instance.timeout.ms":                          {"0", "from 1 to"},
+	"consumer.iterator.backoff.ms":                          {"x", "from 0 to"},
+	"consumer.threads":                                      {"0", "-1 or a whole number"},
+	"fetch.min.bytes":                                       {"10000001", "from -1 to 10000000"},
+	"api.v3.produce.batch.maximum.entries":                  {"51", "from 1 to 50"},
+	"api.v3.produce.request.size.limit.max.bytes":           {"-1", "0 or more"},
+	"api.v3.produce.response.thread.pool.size":              {"-1", "from 0 to"},
+	"streaming.connection.max.duration.ms":                  {"0", "1 or more"},
+	"streaming.connection.max.duration.grace.period.ms":     {"-1", "0 or more"},
+	"null.request.body.always.publishes.empty.record":       {"no", "true or false"},
+	"rate.limit.enable":                                     {"enabled", "true or false"},
+	"rate.limit.backend":                                    {"redis", "guava, resilience4j"},
+	"rate.limit.permits.per.sec":                            {"0", "from 1 to"},
+	"rate.limit.per.cluster.permits.per.sec":                {"-3", "from 1 to"},
+	"rate.limit.timeout.ms":                                 {"-1", "from 0 to"},
+	"rate.limit.default.cost":                               {"-1", "from 0 to"},
+	"rate.limit.costs":                                      {"api.v3.clusters.*", "is not endpoint=cost"},
+	"rate.limit.per.cluster.cache.expiry.ms":                {"-1", "0 or more"},
+	"api.v3.produce.rate.limit.enabled":                     {"y", "true or false"},
+	"api.v3.produce.rate.limit.max.requests.per.sec":        {"0", "1 or more"},
+	"api.v3.produce.rate.limit.max.requests.global.per.sec": {"0", "1 or more"},
+	"api.v3.produce.rate.limit.max.bytes.per.sec":           {"0", "1 or more"},
+	"api.v3.produce.rate.limit.max.bytes.global.per.sec":    {"0", "1 or more"},
+	"api.v3.produce.rate.limit.cache.expiry.ms":             {"-1", "0 or more"},
+	"authentication.method":                                 {"BASIC", "not supported yet"},
+	"api.endpoints.allowlist":                               {"api.v3.clusters.*", "access lists are not supported yet"},
+	"api.endpoints.blocklist":                               {"api.v3.topics.*", "access lists are not supported yet"},
+}
+
+func TestConfigEveryInvalidValue(t *testing.T) {
+	for _, s := range settings() {
+		if s.check == nil {
+			continue
+		}
+		tc, ok := invalidValues[s.key]
+		if !ok {
+			t.Errorf("%s validates its value but has no invalid case here", s.key)
+			continue
+		}
+		t.Run(s.key, func(t *testing.T) {
+			_, err := loadConfig(writeProps(t, s.key+"="+tc.value+"\n"), nil)
+			if err == nil {
+				t.Fatalf("%s=%s was accepted", s.key, tc.value)
+			}
+			msg := err.Error()
+			for _, part := range []string{s.key, `"` + strings.TrimSpace(tc.value) + `"`, tc.allowed} {
+				if !strings.Contains(msg, part) {
+					t.Fatalf("error %q does not contain %q", msg, part)
+				}
+			}
+		})
+	}
+}
+
+func TestConfigInvalidPassThrough(t *testing.T) {
+	cases := []struct{ props, want string }{
+		{"producer.acks=2", `invalid value "2" for producer.acks: must be one of all, -1, 0, 1`},
+		{"client.security.protocol=TLS", `invalid value "TLS" for client.security.protocol: must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL`},
+		{"client.security.protocol=SASL_PLAINTEXT\nclient.sasl.mechanism=GSSAPI", `invalid value "GSSAPI" for client.sasl.mechanism`},
+		{"client.security.protocol=SASL_PLAINTEXT", "needs sasl.mechanism"},
+		{"client.security.protocol=SASL_SSL\nclient.sasl.mechanism=PLAIN", "needs sasl.jaas.config"},
+		{"client.sasl.mechanism=PLAIN", "needs a SASL security.protocol"},
+		{"client.security.protocol=SASL_PLAINTEXT\nclient.sasl.mechanism=PLAIN\nclient.sasl.jaas.config=PlainLoginModule required username=\"a\"", "invalid value for client.sasl.jaas.config: missing the closing ';'"},
+		{"client.security.protocol=SASL_PLAINTEXT\nclient.sasl.mechanism=PLAIN\nclient.sasl.jaas.config=x.ScramLoginModule required username=\"a\" password=\"b\";", "needs org.apache.kafka.common.security.plain.PlainLoginModule"},
+		{"client.security.protocol=SSL\nclient.ssl.truststore.location=/does/not/exist.pem", "client.ssl.truststore.location: open /does/not/exist.pem"},
+		{"client.ssl.truststore.type=JKS", `invalid value "JKS" for client.ssl.truststore.type: only PEM is supported`},
+		{"producer.compression.type=brotli", `invalid value "brotli" for producer.compression.type`},
+		{"consumer.isolation.level=serializable", `invalid value "serializable" for consumer.isolation.level`},
+		{"producer.linger.ms=-5", `invalid value "-5" for producer.linger.ms: must be a whole number of milliseconds`},
+		{"consumer.partition.assignment.strategy=fair", `invalid value "fair" for consumer.partition.assignment.strategy`},
+		{"producer.batch.size=0", `invalid value "0" for producer.batch.size`},
+	}
+	for _, tc := range cases {
+		_, err := loadConfig(writeProps(t, "bootstrap.servers=k:9092\n"+tc.props+"\n"), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want an error containing %q", tc.props, err, tc.want)
+		}
+	}
+}
+
+func TestConfigReportsEveryError(t *testing.T) {
+	_, err := loadConfig(writeProps(t, "port=x\ndebug=x\nproducer.acks=x\n"), nil)
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, k := range []string{"port", "debug", "producer.acks"} {
+		if !strings.Contains(err.Error(), "for "+k+":") {
+			t.Errorf("error %q does not name %s", err, k)
+		}
+	}
+}
+
+func TestRunExitCodes(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"--help"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("--help exited %d", code)
+	}
+	for _, s := range settings() {
+		if !s.legacy && !strings.Contains(out.String(), s.key) {
+			t.Errorf("--help does not document %s", s.key)
+		}
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"--verbose"}, nil, &out, &errOut); code != 2 {
+		t.Fatalf("an unknown flag exited %d, want 2", code)
+	}
+	errOut.Reset()
+	bad := writeProps(t, "port=eighty\n")
+	if code := run(context.Background(), []string{bad}, nil, &out, &errOut); code != 1 {
+		t.Fatalf("an invalid value exited %d, want 1", code)
+	}
+	if !strings.Contains(errOut.String(), `invalid value "eighty" for port`) {
+		t.Fatalf("stderr %q does not explain the invalid value", errOut.String())
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"/no/such/file.properties"}, nil, &out, &errOut); code != 1 {
+		t.Fatalf("a missing file exited %d, want 1", code)
+	}
+}

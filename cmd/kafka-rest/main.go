@@ -1,0 +1,186 @@
+// Command kafka-rest is a Kafka REST proxy compatible with Confluent's: the
+// same v2 and v3 APIs and the same kafka-rest.properties keys.
+//
+//	kafka-rest [path/to/kafka-rest.properties]
+//
+// Every key can also be set in the environment as KAFKA_REST_<KEY> (upper
+// case, dots as underscores), which wins over the file. Without
+// bootstrap.servers the proxy starts an embedded development Kafka cluster.
+// Run kafka-rest --help for every key.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	nethttp "net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole program; it returns the exit code. It stops gracefully
+// when ctx ends.
+func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+	var path string
+	for _, a := range args {
+		switch {
+		case a == "-h" || a == "--help" || a == "-help":
+			usage(stdout)
+			return 0
+		case strings.HasPrefix(a, "-"):
+			fmt.Fprintf(stderr, "kafka-rest: unknown flag %s\n\n", a)
+			usage(stderr)
+			return 2
+		case path != "":
+			fmt.Fprintf(stderr, "kafka-rest: only one properties file may be given, got %s and %s\n", path, a)
+			return 2
+		default:
+			path = a
+		}
+	}
+	cfg, err := loadConfig(path, environ)
+	if err != nil {
+		fmt.Fprintf(stderr, "kafka-rest: invalid configuration:\n%s\n", indent(err.Error()))
+		return 1
+	}
+	log := newLogger(cfg, stderr)
+	for _, w := range cfg.warnings {
+		log.Warn("configuration: " + w)
+	}
+	if err := serve(ctx, cfg, log); err != nil {
+		log.Error("kafka-rest stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(cfg *config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.logLevel()}
+	if cfg.str("log.format") == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve runs the proxy until ctx ends, then shuts it down in order: stop
+// accepting, let in-flight requests finish within shutdown.graceful.ms,
+// stop the actors (producers flush, consumers leave their groups), and stop
+// the embedded cluster last.
+func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
+	kcfg := cfg.kafkaConfig()
+	var embedded *kafka.Embedded
+	if cfg.embedded() {
+		var err error
+		embedded, err = kafka.StartEmbedded(cfg.embeddedConfig(), log)
+		if err != nil {
+			return err
+		}
+		defer embedded.Close()
+		kcfg = cfg.kafkaConfig(embedded.Addr())
+		log.Warn("EMBEDDED DEVELOPMENT KAFKA CLUSTER: no bootstrap.servers is set, so kafka-rest runs an in-process Kafka for development only",
+			"bootstrap", embedded.Addr(), "cluster_id", embedded.ClusterID(),
+			"storage", storage(cfg.str("embedded.kafka.data.dir")),
+			"retention_ms", cfg.int64("embedded.kafka.retention.ms"), "retention_bytes", cfg.int64("embedded.kafka.retention.bytes"))
+	}
+
+	sys, err := actors.New(cfg.actorsConfig(kcfg), log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := sys.Shutdown(sctx); err != nil {
+			log.Warn("stopping actors", "error", err)
+		}
+	}()
+
+	api := http.New(cfg.httpConfig(), sys, log)
+
+	var servers []*nethttp.Server
+	var wg sync.WaitGroup
+	serveErr := make(chan error, len(cfg.listeners()))
+	for _, l := range cfg.listeners() {
+		ln, err := net.Listen("tcp", l.Host)
+		if err != nil {
+			for _, s := range servers {
+				s.Close()
+			}
+			return fmt.Errorf("listening on %s (set listeners to a free address): %w", l, err)
+		}
+		srv := &nethttp.Server{
+			Handler:           api,
+			ReadHeaderTimeout: 30 * time.Second,
+			IdleTimeout:       cfg.ms("idle.timeout.ms"),
+			MaxHeaderBytes:    cfg.int("max.request.header.size"),
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		}
+		servers = append(servers, srv)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, nethttp.ErrServerClosed) {
+				serveErr <- err
+			}
+		}()
+		log.Info("kafka-rest listening", "listener", l.Scheme+"://"+ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "grace", cfg.ms("shutdown.graceful.ms"))
+	case err = <-serveErr:
+		log.Error("a listener failed; shutting down", "error", err)
+	}
+	shutdown(servers, cfg.ms("shutdown.graceful.ms"), log)
+	wg.Wait()
+	return err
+}
+
+// shutdown stops accepting connections and waits up to grace for in-flight
+// requests; whatever is still running then is cut off.
+func shutdown(servers []*nethttp.Server, grace time.Duration, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Shutdown(ctx); err != nil {
+				log.Warn("requests still in flight after the grace period were cut off", "grace", grace)
+				s.Close()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func storage(dir string) string {
+	if dir == "" {
+		return "memory"
+	}
+	return dir
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}

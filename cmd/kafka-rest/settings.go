@@ -1,0 +1,254 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// setting is one key of kafka-rest.properties: its default, what it means,
+// and what values it takes.
+type setting struct {
+	key, def, doc string
+	check         func(string) error
+	// legacy keys are accepted for compatibility and have no effect, as
+	// in the reference.
+	legacy bool
+	// pending names the part of the API that will use a key this version
+	// validates but does not act on yet; setting it is a warning.
+	pending string
+}
+
+// settings is the catalogue of every key the proxy reads, in the order
+// --help and the README list them.
+func settings() []setting {
+	return []setting{
+		// Listening and URLs.
+		{key: "listeners", def: "", doc: "Comma-separated http://host:port URLs to listen on. Empty means http://0.0.0.0:<port>.", check: listenerList},
+		{key: "port", def: "8082", doc: "Port of the default listener when listeners is empty (deprecated in the reference).", check: intRange(0, 65535)},
+		{key: "advertised.listeners", def: "", doc: "Comma-separated URLs clients reach the proxy at; the first of the request's scheme is used in absolute URLs (metadata.self, base_uri, Location).", check: urlList},
+		{key: "host.name", def: "", doc: "Host used in absolute URLs when no advertised listener matches (deprecated in the reference)."},
+		{key: "id", def: "", doc: "This proxy's id; part of generated v2 consumer instance names.", pending: "the v2 consumer API"},
+		{key: "api.v2.enable", def: "true", doc: "Serve the v2 API (/topics, /consumers, /brokers, /).", check: boolean},
+		{key: "api.v3.enable", def: "true", doc: "Serve the v3 API (/v3/...).", check: boolean},
+		{key: "confluent.resource.name.authority", def: "", doc: "Authority of crn:// resource names in v3 metadata."},
+		{key: "response.mediatype.preferred", def: "application/json,application/vnd.kafka.v2+json", doc: "Media types an error outside a route (415) may be written in, in order.", check: nonEmptyList},
+		{key: "response.mediatype.default", def: "application/json", doc: "Media type of such an error when the client accepts none of the preferred ones."},
+		{key: "debug", def: "false", doc: "Add the cause of an error to its message.", check: boolean},
+		{key: "log.level", def: "info", doc: "Log level: debug, info, warn or error.", check: oneOf("debug", "info", "warn", "error")},
+		{key: "log.format", def: "text", doc: "Log format: text or json.", check: oneOf("text", "json")},
+		{key: "shutdown.graceful.ms", def: "5000", doc: "On SIGINT/SIGTERM, how long in-flight requests may take to finish before connections are closed.", check: intRange(0, 1<<31-1)},
+		{key: "idle.timeout.ms", def: "30000", doc: "How long an idle keep-alive connection stays open.", check: intRange(1, 1<<31-1)},
+		{key: "max.request.header.size", def: "8192", doc: "Largest request header block, in bytes.", check: intRange(1024, 1<<24)},
+		{key: "use.custom.request.logging", def: "true", doc: "Write a log line per request (method, route, status, error code, duration).", check: boolean},
+
+		// Kafka.
+		{key: "bootstrap.servers", def: "", doc: "Kafka brokers, host:port comma list (PLAINTEXT:// and similar prefixes are accepted). Empty starts the embedded development cluster.", check: bootstrapList},
+		{key: "actors.admin.pool.size", def: "8", doc: "How many admin calls run at once; more wait for a free worker.", check: intRange(1, 1024)},
+
+		// The embedded development cluster.
+		{key: "embedded.kafka.port", def: "9092", doc: "Port of the embedded cluster on 127.0.0.1 (0 picks a free one).", check: intRange(0, 65535)},
+		{key: "embedded.kafka.data.dir", def: "", doc: "Directory the embedded cluster persists to; empty keeps everything in memory."},
+		{key: "embedded.kafka.retention.ms", def: "3600000", doc: "Records older than this are deleted from the embedded cluster (-1: never).", check: int64Min(-1)},
+		{key: "embedded.kafka.retention.bytes", def: "268435456", doc: "Each embedded partition keeps at most this many bytes (-1: no bound).", check: int64Min(-1)},
+		{key: "embedded.kafka.retention.check.ms", def: "30000", doc: "How often retention runs on the embedded cluster.", check: intRange(100, 1<<31-1)},
+		{key: "embedded.kafka.num.partitions", def: "1", doc: "Partitions of embedded topics created without a count.", check: intRange(1, 10000)},
+		{key: "embedded.kafka.auto.create.topics.enable", def: "false", doc: "Let the embedded cluster create topics on first produce or metadata request.", check: boolean},
+
+		// Schema Registry.
+		{key: "schema.registry.url", def: "http://localhost:8081", doc: "Schema Registry URLs (comma list); empty disables the schema formats.", check: urlList, pending: "the schema formats"},
+
+		// v2 consumers.
+		{key: "consumer.request.timeout.ms", def: "1000", doc: "Longest a v2 records request waits for data.", check: intRange(0, 1<<31-1), pending: "the v2 consumer API"},
+		{key: "consumer.request.max.bytes", def: "67108864", doc: "Most key and value bytes in one v2 records response.", check: int64Min(1), pending: "the v2 consumer API"},
+		{key: "consumer.instance.timeout.ms", def: "300000", doc: "Idle v2 consumer instances are closed after this long.", check: intRange(1, 1<<31-1), pending: "the v2 consumer API"},
+		{key: "consumer.iterator.backoff.ms", def: "50", doc: "Pause between polls while a v2 records request waits.", check: intRange(0, 1<<31-1), pending: "the v2 consumer API"},
+		{key: "consumer.threads", def: "50", doc: "Most v2 records requests served at once (-1: no limit).", check: minusOneOrRange(1, 1<<31-1), pending: "the v2 consumer API"},
+		{key: "fetch.min.bytes", def: "-1", doc: "A v2 records request returns as soon as this many bytes are there (-1: wait for the timeout).", check: intRange(-1, 10000000), pending: "the v2 consumer API"},
+
+		// v3 produce.
+		{key: "api.v3.produce.batch.maximum.entries", def: "10", doc: "Most entries in one records:batch request.", check: intRange(1, 50), pending: "v3 produce"},
+		{key: "api.v3.produce.request.size.limit.max.bytes", def: "0", doc: "Largest record in a streaming produce body (0: no limit); a larger one ends the stream.", check: int64Min(0), pending: "v3 produce"},
+		{key: "api.v3.produce.response.thread.pool.size", def: "0", doc: "Accepted for compatibility: produce answers are written by each connection (0 or more).", check: intRange(0, 1<<16), pending: "v3 produce"},
+		{key: "streaming.connection.max.duration.ms", def: "86400000", doc: "Longest life of a streaming produce connection.", check: int64Min(1), pending: "v3 produce"},
+		{key: "streaming.connection.max.duration.grace.period.ms", def: "500", doc: "Time after the maximum duration for outstanding records before the stream closes.", check: int64Min(0), pending: "v3 produce"},
+		{key: "null.request.body.always.publishes.empty.record", def: "false", doc: "Schema-typed data:null publishes an empty record (legacy behaviour).", check: boolean, pending: "v3 produce"},
+
+		// Rate limits.
+		{key: "rate.limit.enable", def: "false", doc: "Turn the rate limiters on.", check: boolean, pending: "rate limiting"},
+		{key: "rate.limit.backend", def: "guava", doc: "Accepted for compatibility: guava or resilience4j (one limiter here).", check: oneOf("guava", "resilience4j"), pending: "rate limiting"},
+		{key: "rate.limit.permits.per.sec", def: "50", doc: "Request permits per second, whole proxy.", check: intRange(1, 1<<31-1), pending: "rate limiting"},
+		{key: "rate.limit.per.cluster.permits.per.sec", def: "50", doc: "Request permits per second per cluster.", check: intRange(1, 1<<31-1), pending: "rate limiting"},
+		{key: "rate.limit.timeout.ms", def: "0", doc: "How long a request waits for permits before 429.", check: intRange(0, 1<<31-1), pending: "rate limiting"},
+		{key: "rate.limit.default.cost", def: "1", doc: "Permits an endpoint costs unless rate.limit.costs says otherwise (0: free).", check: intRange(0, 1<<31-1), pending: "rate limiting"},
+		{key: "rate.limit.costs", def: "", doc: "Endpoint costs: endpoint=cost comma list, e.g. api.v3.clusters.*=1,api.v3.brokers.list=2.", check: costList, pending: "rate limiting"},
+		{key: "rate.limit.per.cluster.cache.expiry.ms", def: "3600000", doc: "Accepted for compatibility.", check: int64Min(0), pending: "rate limiting"},
+		{key: "api.v3.produce.rate.limit.enabled", def: "false", doc: "Rate-limit v3 produce (needs rate.limit.enable too).", check: boolean, pending: "rate limiting"},
+		{key: "api.v3.produce.rate.limit.max.requests.per.sec", def: "10000", doc: "Produced records per second per cluster.", check: int64Min(1), pending: "rate limiting"},
+		{key: "api.v3.produce.rate.limit.max.requests.global.per.sec", def: "10000", doc: "Produced records per second, whole proxy.", check: int64Min(1), pending: "rate limiting"},
+		{key: "api.v3.produce.rate.limit.max.bytes.per.sec", def: "10000000", doc: "Produced bytes per second per cluster.", check: int64Min(1), pending: "rate limiting"},
+		{key: "api.v3.produce.rate.limit.max.bytes.global.per.sec", def: "10000000", doc: "Produced bytes per second, whole proxy.", check: int64Min(1), pending: "rate limiting"},
+		{key: "api.v3.produce.rate.limit.cache.expiry.ms", def: "3600000", doc: "Accepted for compatibility.", check: int64Min(0), pending: "rate limiting"},
+
+		// Access.
+		{key: "api.endpoints.allowlist", def: "", doc: "Only these endpoints are served (not supported yet: a non-empty list stops start-up rather than serve what it excludes).", check: notYet("access lists")},
+		{key: "api.endpoints.blocklist", def: "", doc: "These endpoints answer 404 (GET) or 405 (not supported yet: a non-empty list stops start-up rather than serve what it blocks).", check: notYet("access lists")},
+		{key: "authentication.method", def: "NONE", doc: "Client authentication: NONE (BASIC and BEARER are not supported yet).", check: func(v string) error {
+			if !strings.EqualFold(v, "NONE") {
+				return fmt.Errorf("must be NONE: BASIC and BEARER are not supported yet, so the proxy refuses to start rather than run unauthenticated")
+			}
+			return nil
+		}},
+
+		// Legacy keys of the reference that have no effect there either.
+		{key: "consumer.iterator.timeout.ms", legacy: true},
+		{key: "simpleconsumer.pool.size.max", legacy: true},
+		{key: "simpleconsumer.pool.timeout.ms", legacy: true},
+		{key: "producer.threads", legacy: true},
+		{key: "client.init.timeout.ms", legacy: true},
+		{key: "client.timeout.ms", legacy: true},
+	}
+}
+
+// notYet refuses any value but the empty default, for keys whose absence
+// of effect would expose something the operator meant to close.
+func notYet(what string) func(string) error {
+	return func(v string) error {
+		if v != "" {
+			return fmt.Errorf("must be empty: %s are not supported yet, so the proxy refuses to start rather than ignore them", what)
+		}
+		return nil
+	}
+}
+
+func boolean(v string) error {
+	if v != "true" && v != "false" {
+		return fmt.Errorf("must be true or false")
+	}
+	return nil
+}
+
+func oneOf(allowed ...string) func(string) error {
+	return func(v string) error {
+		for _, a := range allowed {
+			if strings.EqualFold(v, a) {
+				return nil
+			}
+		}
+		return fmt.Errorf("must be one of %s", strings.Join(allowed, ", "))
+	}
+}
+
+func intRange(lo, hi int64) func(string) error {
+	return func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+		}
+		return nil
+	}
+}
+
+func int64Min(lo int64) func(string) error {
+	return func(v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < lo {
+			return fmt.Errorf("must be a whole number, %d or more", lo)
+		}
+		return nil
+	}
+}
+
+func minusOneOrRange(lo, hi int64) func(string) error {
+	return func(v string) error {
+		if v == "-1" {
+			return nil
+		}
+		if intRange(lo, hi)(v) != nil {
+			return fmt.Errorf("must be -1 or a whole number from %d to %d", lo, hi)
+		}
+		return nil
+	}
+}
+
+// splitList splits a comma list, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func nonEmptyList(v string) error {
+	if len(splitList(v)) == 0 {
+		return fmt.Errorf("must list at least one value")
+	}
+	return nil
+}
+
+func parseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("%q is not a URL like http://host:port", s)
+	}
+	return u, nil
+}
+
+func urlList(v string) error {
+	for _, s := range splitList(v) {
+		if _, err := parseURL(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func listenerList(v string) error {
+	for _, s := range splitList(v) {
+		u, err := parseURL(s)
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(u.Scheme) {
+		case "http":
+		case "https":
+			return fmt.Errorf("%q: https listeners are not supported yet, use http", s)
+		default:
+			return fmt.Errorf("%q: the scheme must be http", s)
+		}
+		if p := u.Port(); p == "" {
+			return fmt.Errorf("%q has no port", s)
+		} else if intRange(0, 65535)(p) != nil {
+			return fmt.Errorf("%q: the port must be a number from 0 to 65535", s)
+		}
+	}
+	return nil
+}
+
+func bootstrapList(v string) error {
+	for _, s := range splitList(v) {
+		hp := s
+		if i := strings.Index(hp, "://"); i >= 0 {
+			hp = hp[i+3:]
+		}
+		i := strings.LastIndexByte(hp, ':')
+		if i <= 0 || intRange(1, 65535)(hp[i+1:]) != nil {
+			return fmt.Errorf("%q is not host:port", s)
+		}
+	}
+	return nil
+}
+
+func costList(v string) error {
+	for _, item := range splitList(v) {
+		name, cost, ok := strings.Cut(item, "=")
+		if !ok || strings.TrimSpace(name) == "" || intRange(0, 1<<31-1)(strings.TrimSpace(cost)) != nil {
+			return fmt.Errorf("%q is not endpoint=cost with a cost of 0 or more", item)
+		}
+	}
+	return nil
+}

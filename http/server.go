@@ -1,0 +1,135 @@
+package http
+
+import (
+	"log/slog"
+	nethttp "net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+
+	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// Config configures the HTTP API.
+type Config struct {
+	// Listeners are the URLs the proxy listens on; with HostName they
+	// give the authority of absolute URLs when no advertised listener
+	// has the request's scheme.
+	Listeners []*url.URL
+	// AdvertisedListeners are the URLs clients reach the proxy at.
+	AdvertisedListeners []*url.URL
+	// HostName is the deprecated host.name key.
+	HostName string
+	// V2 and V3 turn the API families on.
+	V2, V3 bool
+	// Debug adds the cause of an error to its message.
+	Debug bool
+	// RequestLog writes a line per request at INFO.
+	RequestLog bool
+	// ResourceNameAuthority is the authority of crn:// resource names.
+	ResourceNameAuthority string
+	// PreferredMediaTypes are the types an error outside any route (415)
+	// may be written in, the client's Accept choosing; DefaultMediaType
+	// when it accepts none of them.
+	PreferredMediaTypes []string
+	DefaultMediaType    string
+}
+
+// DefaultConfig returns the reference's defaults.
+func DefaultConfig() Config {
+	return Config{V2: true, V3: true, RequestLog: true, PreferredMediaTypes: []string{mediaJSON, mediaV2JSON}, DefaultMediaType: mediaJSON}
+}
+
+// Server is the proxy's HTTP API: an http.Handler.
+type Server struct {
+	cfg    Config
+	sys    *actors.System
+	log    *slog.Logger
+	urls   urlBuilder
+	router *httprouter.Router
+}
+
+// New builds the HTTP API on top of the actor system.
+func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
+	s := &Server{
+		cfg:  cfg,
+		sys:  sys,
+		log:  log,
+		urls: urlBuilder{advertised: cfg.AdvertisedListeners, listeners: cfg.Listeners, hostName: cfg.HostName},
+	}
+	r := httprouter.New()
+	// Jersey treats /v3/clusters/ as /v3/clusters: ServeHTTP trims the
+	// slash, so the router never needs to redirect.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	r.HandleOPTIONS = false
+	r.NotFound = s.plain("not_found", func(c *call) error {
+		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
+	})
+	r.MethodNotAllowed = s.plain("method_not_allowed", func(c *call) error {
+		return kafka.Errorf(nethttp.StatusMethodNotAllowed, nethttp.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
+	})
+	r.PanicHandler = s.recovered
+	s.router = r
+	for _, rt := range s.routes() {
+		r.Handle(rt.method, routerPath(rt.path), s.wrap(rt))
+	}
+	return s
+}
+
+// routerPath makes a path of the reference routable by httprouter, which
+// reads ':' as the start of a parameter anywhere in a segment: the action
+// segments of v3 ("configs:alter", "acls:batch", "records:batch") get a '~'
+// instead, in routes and in requests alike. Segments that are names (a
+// consumer group may be called "app:v1") are left alone.
+func routerPath(p string) string {
+	if !strings.Contains(p, ":alter") && !strings.Contains(p, ":batch") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		switch seg {
+		case "configs:alter", "broker-configs:alter", "acls:batch", "records:batch":
+			segs[i] = strings.Replace(seg, ":", "~", 1)
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// ServeHTTP routes the request.
+func (s *Server) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
+	p := r.URL.Path
+	if len(p) > 1 && strings.HasSuffix(p, "/") {
+		p = strings.TrimRight(p, "/")
+		if p == "" {
+			p = "/"
+		}
+	}
+	if p = routerPath(p); p != r.URL.Path {
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
+	s.router.ServeHTTP(w, r)
+}
+
+// routes lists every route of the enabled API families.
+func (s *Server) routes() []route {
+	var rs []route
+	if s.cfg.V2 {
+		rs = append(rs, s.v2RootRoutes()...)
+	}
+	if s.cfg.V3 {
+		rs = append(rs, s.v3ClusterRoutes()...)
+	}
+	return rs
+}
+
+// recovered answers a request whose handler panicked: a bug, logged with
+// its value, and a 500 for the client, never a dropped connection.
+func (s *Server) recovered(w nethttp.ResponseWriter, r *nethttp.Request, v any) {
+	s.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
+	c := &call{w: &recorder{ResponseWriter: w}, r: r, media: mediaJSON, start: time.Now()}
+	s.writeError(c, kafka.Errorf(nethttp.StatusInternalServerError, nethttp.StatusInternalServerError, "Internal Server Error"))
+}

@@ -1,0 +1,24 @@
+//go:build !integration
+
+package http_test
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// target starts an embedded cluster for this test: the embedded tier.
+func target(t *testing.T) string {
+	t.Helper()
+	cfg := kafka.DefaultEmbeddedConfig()
+	cfg.Port = 0
+	e, err := kafka.StartEmbedded(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("starting the embedded cluster: %v", err)
+	}
+	t.Cleanup(e.Close)
+	return e.Addr()
+}

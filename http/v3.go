@@ -1,0 +1,23 @@
+package http
+
+// Helpers every v3 handler uses: URLs and resource names under
+// /v3/clusters/{cluster_id}.
+
+// v3URL is the absolute URL of /v3/clusters/{id}/segments...
+func (s *Server) v3URL(c *call, clusterID string, segments ...string) string {
+	return s.urls.url(c.r, append([]string{"v3", "clusters", clusterID}, segments...)...)
+}
+
+// v3Link is a related link to /v3/clusters/{id}/segments...
+func (s *Server) v3Link(c *call, clusterID string, segments ...string) related {
+	return related{s.v3URL(c, clusterID, segments...)}
+}
+
+// meta is the metadata of a resource at /v3/clusters/{id}/segments... whose
+// resource name is crn://<authority>/kafka=<id> followed by the pairs.
+func (s *Server) meta(c *call, clusterID string, segments []string, crnPairs ...string) resourceMeta {
+	return resourceMeta{
+		Self:         s.v3URL(c, clusterID, segments...),
+		ResourceName: crn(s.cfg.ResourceNameAuthority, append([]string{"kafka", clusterID}, crnPairs...)...),
+	}
+}
