@@ -89,7 +89,9 @@ func (p *proxy) do(t *testing.T, method, path, body string, headers ...string) r
 	if err != nil {
 		t.Fatalf("%s %s: reading the body: %v", method, path, err)
 	}
-	return response{res.StatusCode, res.Header, b}
+	r := response{res.StatusCode, res.Header, b}
+	conform(t, p, req, r)
+	return r
 }
 
 // expect checks the status and Content-Type of a response.

@@ -121,6 +121,7 @@ func (s *Server) routes() []route {
 		rs = append(rs, s.v2RootRoutes()...)
 	}
 	if s.cfg.V3 {
+		rs = append(rs, s.openAPIRoutes()...)
 		rs = append(rs, s.v3ClusterRoutes()...)
 	}
 	return rs

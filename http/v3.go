@@ -1,7 +1,19 @@
 package http
 
+import (
+	nethttp "net/http"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
 // Helpers every v3 handler uses: URLs and resource names under
 // /v3/clusters/{cluster_id}.
+
+// errNotFound is the reference's bare NotFoundException, the answer of an
+// entity lookup that finds nothing.
+func errNotFound() error {
+	return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
+}
 
 // v3URL is the absolute URL of /v3/clusters/{id}/segments...
 func (s *Server) v3URL(c *call, clusterID string, segments ...string) string {

@@ -63,8 +63,8 @@ func (s *Server) getCluster(c *call) error {
 		return err
 	}
 	if info.ID != c.param("cluster_id") {
-		// An entity lookup: the reference's bare NotFoundException.
-		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
+		return errNotFound() // an entity lookup, as the reference
+
 	}
 	return c.json(nethttp.StatusOK, s.clusterData(c, info))
 }

@@ -1,0 +1,93 @@
+package http_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	nethttp "net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// contract is the OpenAPI document the proxy serves, loaded once and
+// checked to be a valid OpenAPI 3 document.
+type contract struct {
+	once   sync.Once
+	router routers.Router
+	err    error
+}
+
+// The served document is the same for every proxy of a test binary.
+var served contract
+
+func (c *contract) load(t *testing.T, p *proxy) routers.Router {
+	t.Helper()
+	c.once.Do(func() {
+		res, err := nethttp.Get(p.url + "/v3/openapi.yaml")
+		if err != nil {
+			c.err = err
+			return
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		doc, err := openapi3.NewLoader().LoadFromData(b)
+		if err != nil {
+			c.err = err
+			return
+		}
+		if c.err = doc.Validate(context.Background()); c.err != nil {
+			return
+		}
+		c.router, c.err = gorillamux.NewRouter(doc)
+	})
+	if c.err != nil {
+		t.Fatalf("the served OpenAPI document: %v", c.err)
+	}
+	return c.router
+}
+
+// conform fails unless the response to req is one the OpenAPI document
+// allows: a documented path and method, and a body of the documented shape
+// for its status. v2 paths have no document yet and are not checked; a 406
+// must have no body at all.
+func conform(t *testing.T, p *proxy, req *nethttp.Request, r response) {
+	t.Helper()
+	if !strings.HasPrefix(req.URL.Path, "/v3/") {
+		return
+	}
+	if r.status == nethttp.StatusNotAcceptable {
+		if len(r.body) != 0 {
+			t.Fatalf("406 with a body: %s", r.body)
+		}
+		return
+	}
+	router := served.load(t, p)
+	if trimmed := strings.TrimRight(req.URL.Path, "/"); trimmed != req.URL.Path {
+		// The proxy ignores a trailing slash, as the reference does.
+		req = req.Clone(req.Context())
+		req.URL.Path = trimmed
+	}
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		if r.status == nethttp.StatusNotFound || r.status == nethttp.StatusMethodNotAllowed {
+			return // an unknown path or method: nothing to document
+		}
+		t.Fatalf("%s %s answered %d but is not in the OpenAPI document: %v", req.Method, req.URL.Path, r.status, err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 r.status,
+		Header:                 r.header,
+		Body:                   io.NopCloser(bytes.NewReader(r.body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Fatalf("%s %s: the %d response does not conform to the OpenAPI document: %v\nbody: %s", req.Method, req.URL.Path, r.status, err, r.body)
+	}
+}
