@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
@@ -19,23 +20,30 @@ type Config struct {
 	// AdminPoolSize is how many admin calls may run at once; further calls
 	// wait for a free worker (bounded by their context).
 	AdminPoolSize int
+	// Produce bounds the produce path.
+	Produce ProduceConfig
 }
 
 // DefaultConfig returns the defaults for everything but Kafka.
 func DefaultConfig() Config {
-	return Config{AdminPoolSize: 8}
+	return Config{AdminPoolSize: 8, Produce: DefaultProduceConfig()}
 }
 
 // System is the running actor system: a root supervisor with one subtree
 // for admin calls, one for per-topic producers and one for per-instance
 // consumers.
 type System struct {
+	cfg    Config
 	log    *slog.Logger
 	sys    *actor.ActorSystem
 	root   *actor.PID
 	tree   tree
 	kadmin *kafka.Admin
 	admin  *adminPool
+
+	producer *kafka.Producer
+	topics   *topics
+	credits  *credits // the global produce credit
 }
 
 // tree holds the PIDs of the root's children.
@@ -49,8 +57,20 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 	if cfg.AdminPoolSize < 1 {
 		return nil, fmt.Errorf("actors: AdminPoolSize must be at least 1, got %d", cfg.AdminPoolSize)
 	}
+	if err := cfg.Produce.validate(); err != nil {
+		return nil, err
+	}
+	// The client may buffer more than the credits allow in flight, so
+	// that handing it a record never fails for want of room.
+	producer, err := kafka.NewProducer(cfg.Kafka,
+		kgo.MaxBufferedRecords(int(cfg.Produce.GlobalRecords)+1024),
+		kgo.MaxBufferedBytes(int(2*cfg.Produce.GlobalBytes)+(1<<20)))
+	if err != nil {
+		return nil, err
+	}
 	kadmin, err := kafka.NewAdmin(cfg.Kafka)
 	if err != nil {
+		producer.Close()
 		return nil, err
 	}
 	sys := actor.NewActorSystem(
@@ -59,30 +79,42 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		}),
 		actor.WithDeadLetterRequestLogging(false),
 	)
-	s := &System{log: log, sys: sys, kadmin: kadmin}
+	s := &System{cfg: cfg, log: log, sys: sys, kadmin: kadmin, producer: producer,
+		credits: newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes)}
 	s.admin = newAdminPool(cfg.AdminPoolSize, kadmin)
+	closeClients := func() {
+		producer.Close()
+		kadmin.Close()
+	}
 
 	ready := make(chan tree, 1)
 	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{pool: s.admin, ready: ready} },
 		actor.WithSupervisor(stopOnFailure()))
 	root, err := sys.Root.SpawnNamed(props, "kafka-rest")
 	if err != nil {
-		kadmin.Close()
+		closeClients()
 		return nil, fmt.Errorf("actors: starting the root supervisor: %w", err)
 	}
 	s.root = root
 	select {
 	case s.tree = <-ready:
 	case <-time.After(10 * time.Second):
-		kadmin.Close()
+		closeClients()
 		return nil, errors.New("actors: the supervisor tree did not start within 10s")
+	}
+	if err := s.startTopics(); err != nil {
+		closeClients()
+		return nil, err
 	}
 	return s, nil
 }
 
 // Shutdown stops every actor, children first, after the messages already
-// queued to them, then closes the Kafka clients. ctx bounds the wait.
+// queued to them, waits for Kafka to answer the records handed to it, then
+// closes the Kafka clients. ctx bounds the wait.
 func (s *System) Shutdown(ctx context.Context) error {
+	close(s.topics.stop)
+	s.topics.done.Wait()
 	done := make(chan error, 1)
 	go func() { done <- s.sys.Root.PoisonFuture(s.root).Wait() }()
 	var err error
@@ -91,6 +123,10 @@ func (s *System) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = fmt.Errorf("actors: shutdown did not finish: %w", ctx.Err())
 	}
+	if ferr := s.producer.Flush(ctx); ferr != nil && err == nil {
+		err = fmt.Errorf("actors: flushing the producer: %w", ferr)
+	}
+	s.producer.Close()
 	s.kadmin.Close()
 	s.sys.Shutdown()
 	return err

@@ -14,11 +14,15 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
-func newSystem(t *testing.T, poolSize int, bootstrap string) *System {
+// newSystem starts an actor system on the cluster at bootstrap; edit, if
+// not nil, changes the defaults first.
+func newSystem(t *testing.T, bootstrap string, edit func(*Config)) *System {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.AdminPoolSize = poolSize
 	cfg.Kafka = kafka.Config{BootstrapServers: []string{bootstrap}}
+	if edit != nil {
+		edit(&cfg)
+	}
 	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +45,7 @@ func TestClusterThroughTheAdminPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	s := newSystem(t, 2, e.Addr())
+	s := newSystem(t, e.Addr(), func(c *Config) { c.AdminPoolSize = 2 })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	info, err := s.Cluster(ctx)
@@ -61,7 +65,7 @@ func TestClusterThroughTheAdminPool(t *testing.T) {
 // the other serves; with every worker busy, a call waits only as long as its
 // context allows.
 func TestSlowAdminCallBlocksNoOther(t *testing.T) {
-	s := newSystem(t, 2, "127.0.0.1:1")
+	s := newSystem(t, "127.0.0.1:1", func(c *Config) { c.AdminPoolSize = 2 })
 	release := make(chan struct{})
 	slowDone := make(chan error, 1)
 	go func() {
@@ -103,7 +107,7 @@ func TestSlowAdminCallBlocksNoOther(t *testing.T) {
 // TestAdminPanicAnswersAndRecovers: a panicking call answers 500 at once,
 // and the restarted worker serves the next call.
 func TestAdminPanicAnswersAndRecovers(t *testing.T) {
-	s := newSystem(t, 1, "127.0.0.1:1")
+	s := newSystem(t, "127.0.0.1:1", func(c *Config) { c.AdminPoolSize = 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { panic("boom") })
@@ -149,7 +153,7 @@ func ask(s *System, pid *actor.PID, text string) (string, bool) {
 // TestConsumerSubtreeStopsAFailedChild: a child of the consumer supervisor
 // that panics is stopped, not restarted, and its siblings keep serving.
 func TestConsumerSubtreeStopsAFailedChild(t *testing.T) {
-	s := newSystem(t, 1, "127.0.0.1:1")
+	s := newSystem(t, "127.0.0.1:1", func(c *Config) { c.AdminPoolSize = 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	props := actor.PropsFromProducer(func() actor.Actor { return echo{} })

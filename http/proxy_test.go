@@ -25,14 +25,24 @@ import (
 type proxy struct {
 	url   string
 	admin *kadm.Client
+	sys   *actors.System
 }
 
 // startProxy starts the proxy over real HTTP on the cluster at bootstrap.
 func startProxy(t *testing.T, bootstrap string, edit func(*http.Config)) *proxy {
 	t.Helper()
+	return startProxyWith(t, bootstrap, edit, nil)
+}
+
+// startProxyWith is startProxy with the actor system's configuration too.
+func startProxyWith(t *testing.T, bootstrap string, edit func(*http.Config), editActors func(*actors.Config)) *proxy {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	acfg := actors.DefaultConfig()
 	acfg.Kafka = kafka.Config{BootstrapServers: []string{bootstrap}}
+	if editActors != nil {
+		editActors(&acfg)
+	}
 	sys, err := actors.New(acfg, log)
 	if err != nil {
 		t.Fatalf("starting the actor system: %v", err)
@@ -55,7 +65,7 @@ func startProxy(t *testing.T, bootstrap string, edit func(*http.Config)) *proxy 
 		}
 		cl.Close()
 	})
-	return &proxy{url: srv.URL, admin: kadm.NewClient(cl)}
+	return &proxy{url: srv.URL, admin: kadm.NewClient(cl), sys: sys}
 }
 
 // response is what a client got back.

@@ -29,6 +29,21 @@ type Config struct {
 	Debug bool
 	// RequestLog writes a line per request at INFO.
 	RequestLog bool
+
+	// ProduceRecordMaxBytes bounds one record of a streaming produce
+	// body; a larger one ends the stream. 0 means the default bound.
+	ProduceRecordMaxBytes int
+	// ProduceBatchMaxEntries bounds the entries of records:batch.
+	ProduceBatchMaxEntries int
+	// StreamMaxDuration and StreamGrace bound a streaming produce
+	// connection's life.
+	StreamMaxDuration, StreamGrace time.Duration
+	// StreamWindow bounds the records of one stream read but not yet
+	// answered; with the produce credits it bounds a stream's memory.
+	StreamWindow int
+	// BatchCreditWait bounds how long a batch waits for produce credit
+	// before its entries are answered 429.
+	BatchCreditWait time.Duration
 	// ResourceNameAuthority is the authority of crn:// resource names.
 	ResourceNameAuthority string
 	// PreferredMediaTypes are the types an error outside any route (415)
@@ -40,7 +55,10 @@ type Config struct {
 
 // DefaultConfig returns the reference's defaults.
 func DefaultConfig() Config {
-	return Config{V2: true, V3: true, RequestLog: true, PreferredMediaTypes: []string{mediaJSON, mediaV2JSON}, DefaultMediaType: mediaJSON}
+	return Config{V2: true, V3: true, RequestLog: true, PreferredMediaTypes: []string{mediaJSON, mediaV2JSON}, DefaultMediaType: mediaJSON,
+		ProduceRecordMaxBytes: 0, ProduceBatchMaxEntries: 10,
+		StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
+		StreamWindow: 4096, BatchCreditWait: 10 * time.Second}
 }
 
 // Server is the proxy's HTTP API: an http.Handler.
@@ -123,6 +141,7 @@ func (s *Server) routes() []route {
 	if s.cfg.V3 {
 		rs = append(rs, s.openAPIRoutes()...)
 		rs = append(rs, s.v3ClusterRoutes()...)
+		rs = append(rs, s.v3ProduceRoutes()...)
 	}
 	return rs
 }

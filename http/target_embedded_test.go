@@ -22,3 +22,6 @@ func target(t *testing.T) string {
 	t.Cleanup(e.Close)
 	return e.Addr()
 }
+
+// bulkRecords is how many records the bulk produce tests stream: a fraction of the real tier's, for the race detector's sake.
+const bulkRecords = 20_000

@@ -17,3 +17,6 @@ func target(t *testing.T) string {
 	}
 	return addr
 }
+
+// bulkRecords is how many records the bulk produce tests stream: what the issue asks of the real broker.
+const bulkRecords = 100_000

@@ -15,6 +15,12 @@ func errNotFound() error {
 	return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
 }
 
+// errEmptyBody is the reference's answer to a v3 request whose body is
+// missing or JSON null.
+func errEmptyBody() error {
+	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Request body is empty. Data is required.")
+}
+
 // v3URL is the absolute URL of /v3/clusters/{id}/segments...
 func (s *Server) v3URL(c *call, clusterID string, segments ...string) string {
 	return s.urls.url(c.r, append([]string{"v3", "clusters", clusterID}, segments...)...)

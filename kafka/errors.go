@@ -82,6 +82,15 @@ func Translate(err error) *Error {
 	if errors.As(err, &re) {
 		return re
 	}
+	// Errors of other packages (codec's data errors) that know their
+	// place in the REST error model.
+	var rest interface {
+		REST() (status, code int, message string)
+	}
+	if errors.As(err, &rest) {
+		status, code, msg := rest.REST()
+		return &Error{Status: status, Code: code, Message: msg, Err: err}
+	}
 	var ke *kerr.Error
 	if errors.As(err, &ke) {
 		return translateKerr(ke, err)

@@ -202,6 +202,13 @@ func (c *config) actorsConfig(k kafka.Config) actors.Config {
 	a := actors.DefaultConfig()
 	a.Kafka = k
 	a.AdminPoolSize = c.int("actors.admin.pool.size")
+	a.Produce = actors.ProduceConfig{
+		GlobalRecords: c.int64("produce.credit.global.records"), GlobalBytes: c.int64("produce.credit.global.bytes"),
+		TopicRecords: c.int64("produce.credit.topic.records"), TopicBytes: c.int64("produce.credit.topic.bytes"),
+		StreamRecords: c.int64("produce.credit.stream.records"), StreamBytes: c.int64("produce.credit.stream.bytes"),
+		MaxTopics:   c.int("produce.topic.producers.max"),
+		IdleTimeout: c.ms("produce.topic.idle.timeout.ms"),
+	}
 	return a
 }
 
@@ -217,6 +224,12 @@ func (c *config) httpConfig() http.Config {
 	h.ResourceNameAuthority = c.str("confluent.resource.name.authority")
 	h.PreferredMediaTypes = splitList(c.str("response.mediatype.preferred"))
 	h.DefaultMediaType = c.str("response.mediatype.default")
+	h.ProduceRecordMaxBytes = c.int("api.v3.produce.request.size.limit.max.bytes")
+	h.ProduceBatchMaxEntries = c.int("api.v3.produce.batch.maximum.entries")
+	h.StreamMaxDuration = c.ms("streaming.connection.max.duration.ms")
+	h.StreamGrace = c.ms("streaming.connection.max.duration.grace.period.ms")
+	h.StreamWindow = c.int("produce.stream.window.records")
+	h.BatchCreditWait = c.ms("produce.batch.credit.wait.ms")
 	return h
 }
 

@@ -68,12 +68,24 @@ func settings() []setting {
 		{key: "fetch.min.bytes", def: "-1", doc: "A v2 records request returns as soon as this many bytes are there (-1: wait for the timeout).", check: intRange(-1, 10000000), pending: "the v2 consumer API"},
 
 		// v3 produce.
-		{key: "api.v3.produce.batch.maximum.entries", def: "10", doc: "Most entries in one records:batch request.", check: intRange(1, 50), pending: "v3 produce"},
-		{key: "api.v3.produce.request.size.limit.max.bytes", def: "0", doc: "Largest record in a streaming produce body (0: no limit); a larger one ends the stream.", check: int64Min(0), pending: "v3 produce"},
-		{key: "api.v3.produce.response.thread.pool.size", def: "0", doc: "Accepted for compatibility: produce answers are written by each connection (0 or more).", check: intRange(0, 1<<16), pending: "v3 produce"},
-		{key: "streaming.connection.max.duration.ms", def: "86400000", doc: "Longest life of a streaming produce connection.", check: int64Min(1), pending: "v3 produce"},
-		{key: "streaming.connection.max.duration.grace.period.ms", def: "500", doc: "Time after the maximum duration for outstanding records before the stream closes.", check: int64Min(0), pending: "v3 produce"},
-		{key: "null.request.body.always.publishes.empty.record", def: "false", doc: "Schema-typed data:null publishes an empty record (legacy behaviour).", check: boolean, pending: "v3 produce"},
+		{key: "api.v3.produce.batch.maximum.entries", def: "10", doc: "Most entries in one records:batch request.", check: intRange(1, 50)},
+		{key: "api.v3.produce.request.size.limit.max.bytes", def: "0", doc: "Largest record in a streaming produce body, in bytes of JSON; a larger one ends the stream. 0: the proxy's own bound, 64 MiB.", check: intRange(0, 1<<31-1)},
+		{key: "api.v3.produce.response.thread.pool.size", def: "0", doc: "Accepted for compatibility: produce answers are written by each connection (0 or more).", check: intRange(0, 1<<16)},
+		{key: "streaming.connection.max.duration.ms", def: "86400000", doc: "Longest life of a streaming produce connection.", check: int64Min(1)},
+		{key: "streaming.connection.max.duration.grace.period.ms", def: "500", doc: "Time after the maximum duration for outstanding records before the stream closes.", check: int64Min(0)},
+		{key: "null.request.body.always.publishes.empty.record", def: "false", doc: "Schema-typed data:null publishes an empty record (legacy behaviour).", check: boolean, pending: "the schema formats"},
+
+		// Produce bounds (this proxy's own keys): what may be in flight.
+		{key: "produce.credit.global.records", def: "200000", doc: "Records in flight to Kafka, whole proxy. Out of credit, a stream stops reading its body.", check: int64Min(1)},
+		{key: "produce.credit.global.bytes", def: "67108864", doc: "Key, value and header bytes in flight to Kafka, whole proxy.", check: int64Min(1)},
+		{key: "produce.credit.topic.records", def: "100000", doc: "Records in flight to one topic.", check: int64Min(1)},
+		{key: "produce.credit.topic.bytes", def: "33554432", doc: "Bytes in flight to one topic.", check: int64Min(1)},
+		{key: "produce.credit.stream.records", def: "20000", doc: "Records in flight from one request.", check: int64Min(1)},
+		{key: "produce.credit.stream.bytes", def: "8388608", doc: "Bytes in flight from one request.", check: int64Min(1)},
+		{key: "produce.stream.window.records", def: "4096", doc: "Records of one stream read but not yet answered.", check: intRange(1, 1<<20)},
+		{key: "produce.batch.credit.wait.ms", def: "10000", doc: "How long a records:batch entry waits for credit before it is answered 429.", check: intRange(0, 1<<31-1)},
+		{key: "produce.topic.producers.max", def: "10000", doc: "Live per-topic producer actors; the least recently used stops first.", check: intRange(1, 1<<24)},
+		{key: "produce.topic.idle.timeout.ms", def: "300000", doc: "A per-topic producer actor unused this long stops.", check: intRange(1, 1<<31-1)},
 
 		// Rate limits.
 		{key: "rate.limit.enable", def: "false", doc: "Turn the rate limiters on.", check: boolean, pending: "rate limiting"},

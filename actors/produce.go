@@ -1,0 +1,219 @@
+package actors
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+)
+
+// ProduceConfig bounds the produce path. Credits are taken before a record
+// goes to its topic's actor and given back when Kafka has answered, so that
+// what the proxy holds stays bounded whatever clients send.
+type ProduceConfig struct {
+	// GlobalRecords and GlobalBytes bound everything in flight.
+	GlobalRecords, GlobalBytes int64
+	// TopicRecords and TopicBytes bound one topic, so that a slow topic
+	// cannot take the whole budget.
+	TopicRecords, TopicBytes int64
+	// StreamRecords and StreamBytes bound one request, so that one client
+	// cannot take a topic's whole budget.
+	StreamRecords, StreamBytes int64
+	// MaxTopics bounds the live topic producers (least recently used go
+	// first); IdleTimeout stops one nobody has used for that long.
+	MaxTopics   int
+	IdleTimeout time.Duration
+}
+
+// DefaultProduceConfig returns the defaults, chosen for a 2-core machine:
+// enough in flight to keep Kafka busy, little enough that a stalled broker
+// costs at most about 64 MiB of held records.
+func DefaultProduceConfig() ProduceConfig {
+	return ProduceConfig{
+		GlobalRecords: 200_000, GlobalBytes: 64 << 20,
+		TopicRecords: 100_000, TopicBytes: 32 << 20,
+		StreamRecords: 20_000, StreamBytes: 8 << 20,
+		MaxTopics:   10_000,
+		IdleTimeout: 5 * time.Minute,
+	}
+}
+
+func (c ProduceConfig) validate() error {
+	for _, v := range []int64{c.GlobalRecords, c.GlobalBytes, c.TopicRecords, c.TopicBytes, c.StreamRecords, c.StreamBytes, int64(c.MaxTopics), int64(c.IdleTimeout)} {
+		if v <= 0 {
+			return fmt.Errorf("actors: every ProduceConfig bound must be positive: %+v", c)
+		}
+	}
+	return nil
+}
+
+// topicEntry is a live topic producer.
+type topicEntry struct {
+	pid      *actor.PID
+	credits  *credits
+	lastUsed time.Time
+	evicted  bool // set, under the registry's lock, when it is stopped
+}
+
+// topics is the registry of live topic producers.
+type topics struct {
+	mu   sync.Mutex
+	lru  *simplelru.LRU[string, *topicEntry]
+	seq  int
+	stop chan struct{}
+	done sync.WaitGroup
+}
+
+// ProduceStream is one client's produce session (a streaming request, a
+// batch): it holds its own credit on top of its topics' and the global.
+type ProduceStream struct {
+	s       *System
+	credits *credits
+}
+
+// NewProduceStream starts a produce session.
+func (s *System) NewProduceStream() *ProduceStream {
+	return &ProduceStream{s: s, credits: newCredits(s.cfg.Produce.StreamRecords, s.cfg.Produce.StreamBytes)}
+}
+
+// Produce sends rec to topic's producer once credit allows, waiting for it
+// as long as ctx does; done is then called exactly once with Kafka's answer
+// (from another goroutine; it must not block). An error means rec was not
+// sent and done will not be called.
+func (ps *ProduceStream) Produce(ctx context.Context, topic string, rec *ProduceRecord, done func(ProduceResult)) error {
+	s, n, b := ps.s, int64(1), rec.size()
+	if err := ps.credits.take(ctx, n, b); err != nil {
+		return err
+	}
+	e, err := s.topicEntry(ctx, topic)
+	if err != nil {
+		ps.credits.give(n, b)
+		return err
+	}
+	if err := e.credits.take(ctx, n, b); err != nil {
+		ps.credits.give(n, b)
+		return err
+	}
+	if err := s.credits.take(ctx, n, b); err != nil {
+		e.credits.give(n, b)
+		ps.credits.give(n, b)
+		return err
+	}
+	topicCredits := e.credits
+	m := &produceMsg{ctx: ctx, rec: rec, done: func(r ProduceResult) {
+		s.credits.give(n, b)
+		topicCredits.give(n, b)
+		ps.credits.give(n, b)
+		done(r)
+	}}
+	return s.sendToTopic(ctx, topic, e, m)
+}
+
+// InFlight reports the records and bytes this session has in flight.
+func (ps *ProduceStream) InFlight() (records, bytes int64) {
+	r, b, _ := ps.credits.inUse()
+	return r, b
+}
+
+// topicEntry returns topic's live producer, starting one if needed.
+func (s *System) topicEntry(ctx context.Context, topic string) (*topicEntry, error) {
+	s.topics.mu.Lock()
+	defer s.topics.mu.Unlock()
+	if e, ok := s.topics.lru.Get(topic); ok {
+		e.lastUsed = time.Now()
+		return e, nil
+	}
+	s.topics.seq++
+	props := actor.PropsFromProducer(func() actor.Actor { return newTopicProducer(topic, s.producer) })
+	// A name of its own: a stopped producer of the same topic may still be
+	// finishing its queue.
+	pid, err := s.spawn(ctx, s.tree.producers, props, fmt.Sprintf("%s#%d", topic, s.topics.seq))
+	if err != nil {
+		return nil, fmt.Errorf("starting the producer of topic %s: %w", topic, err)
+	}
+	e := &topicEntry{pid: pid, credits: newCredits(s.cfg.Produce.TopicRecords, s.cfg.Produce.TopicBytes), lastUsed: time.Now()}
+	s.topics.lru.Add(topic, e)
+	return e, nil
+}
+
+// sendToTopic sends m to e, or to topic's current producer if e was
+// stopped meanwhile. The send happens under the registry's lock, where
+// stops happen too: a message sent to a producer is queued before its
+// stop, so it is always answered.
+func (s *System) sendToTopic(ctx context.Context, topic string, e *topicEntry, m *produceMsg) error {
+	for {
+		s.topics.mu.Lock()
+		if !e.evicted {
+			s.sys.Root.Send(e.pid, m)
+			s.topics.mu.Unlock()
+			return nil
+		}
+		s.topics.mu.Unlock()
+		var err error
+		if e, err = s.topicEntry(ctx, topic); err != nil {
+			return err
+		}
+	}
+}
+
+// startTopics builds the registry and its janitor, which stops producers
+// idle for longer than IdleTimeout.
+func (s *System) startTopics() error {
+	lru, err := simplelru.NewLRU(s.cfg.Produce.MaxTopics, func(_ string, e *topicEntry) {
+		// Called under the registry's lock: queued records are produced
+		// before the producer stops.
+		e.evicted = true
+		s.sys.Root.Poison(e.pid)
+	})
+	if err != nil {
+		return err
+	}
+	s.topics = &topics{lru: lru, stop: make(chan struct{})}
+	s.topics.done.Add(1)
+	go func() {
+		defer s.topics.done.Done()
+		t := time.NewTicker(max(s.cfg.Produce.IdleTimeout/4, 10*time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-s.topics.stop:
+				return
+			case <-t.C:
+				s.stopIdleTopics(time.Now().Add(-s.cfg.Produce.IdleTimeout))
+			}
+		}
+	}()
+	return nil
+}
+
+// stopIdleTopics stops the producers last used before cutoff that have
+// nothing in flight.
+func (s *System) stopIdleTopics(cutoff time.Time) {
+	s.topics.mu.Lock()
+	defer s.topics.mu.Unlock()
+	for _, topic := range s.topics.lru.Keys() { // oldest first
+		e, _ := s.topics.lru.Peek(topic)
+		if e.lastUsed.After(cutoff) {
+			return
+		}
+		if r, _, w := e.credits.inUse(); r == 0 && w == 0 {
+			s.topics.lru.Remove(topic) // the eviction callback stops it
+		}
+	}
+}
+
+// LiveTopicProducers reports how many topic producers are running.
+func (s *System) LiveTopicProducers() int {
+	s.topics.mu.Lock()
+	defer s.topics.mu.Unlock()
+	return s.topics.lru.Len()
+}
+
+// ProduceCredits reports the global records and bytes in flight and the
+// number of sessions waiting for credit.
+func (s *System) ProduceCredits() (records, bytes int64, waiting int) {
+	return s.credits.inUse()
+}

@@ -1,0 +1,136 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// produceSystem starts an embedded cluster with topics of 4 partitions and
+// an actor system on it.
+func produceSystem(t *testing.T, edit func(*ProduceConfig), topics ...string) *System {
+	t.Helper()
+	ecfg := kafka.DefaultEmbeddedConfig()
+	ecfg.Port = 0
+	e, err := kafka.StartEmbedded(ecfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(e.Addr()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := kadm.NewClient(cl).CreateTopics(context.Background(), 4, 1, nil, topics...); err != nil {
+		t.Fatal(err)
+	}
+	return newSystem(t, e.Addr(), func(c *Config) {
+		if edit != nil {
+			edit(&c.Produce)
+		}
+	})
+}
+
+// produceOne produces rec and waits for Kafka's answer.
+func produceOne(t *testing.T, ps *ProduceStream, topic string, rec *ProduceRecord) ProduceResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got := make(chan ProduceResult, 1)
+	if err := ps.Produce(ctx, topic, rec, func(r ProduceResult) { got <- r }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-got:
+		return r
+	case <-ctx.Done():
+		t.Fatal("no answer")
+		return ProduceResult{}
+	}
+}
+
+func TestTopicProducerPartitions(t *testing.T) {
+	s := produceSystem(t, nil, "parts")
+	ps := s.NewProduceStream()
+	// A key always goes to the same partition; explicit partitions are
+	// kept; unkeyed records stick to one partition for a while.
+	keyed := map[string]int32{}
+	for i := range 40 {
+		key := fmt.Sprintf("key-%d", i%8)
+		r := produceOne(t, ps, "parts", &ProduceRecord{Partition: -1, Key: []byte(key), Value: []byte("v")})
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		if p, ok := keyed[key]; ok && p != r.Partition {
+			t.Fatalf("key %s went to %d, then %d", key, p, r.Partition)
+		}
+		keyed[key] = r.Partition
+	}
+	if spread := map[int32]bool{}; len(keyed) > 0 {
+		for _, p := range keyed {
+			spread[p] = true
+		}
+		if len(spread) < 2 {
+			t.Fatalf("8 keys all hashed to %v", spread)
+		}
+	}
+	for p := range int32(4) {
+		if r := produceOne(t, ps, "parts", &ProduceRecord{Partition: p, Value: []byte("v")}); r.Err != nil || r.Partition != p {
+			t.Fatalf("explicit partition %d: %+v", p, r)
+		}
+	}
+	first := produceOne(t, ps, "parts", &ProduceRecord{Partition: -1, Value: []byte("v")})
+	if second := produceOne(t, ps, "parts", &ProduceRecord{Partition: -1, Value: []byte("v")}); second.Partition != first.Partition {
+		t.Fatalf("unkeyed records moved from %d to %d after a few bytes", first.Partition, second.Partition)
+	}
+	var re *kafka.Error
+	if r := produceOne(t, ps, "parts", &ProduceRecord{Partition: 4, Value: []byte("v")}); !errors.As(r.Err, &re) || re.Code != kafka.CodePartitionNotFound {
+		t.Fatalf("partition 4 of 4: %v", r.Err)
+	}
+	if r := produceOne(t, ps, "missing", &ProduceRecord{Partition: -1, Value: []byte("v")}); !errors.As(r.Err, &re) || re.Code != kafka.CodeUnknownTopicOrPartition {
+		t.Fatalf("missing topic: %v", r.Err)
+	}
+	if r, b, w := s.ProduceCredits(); r != 0 || b != 0 || w != 0 {
+		t.Fatalf("credit still taken: %d %d %d", r, b, w)
+	}
+}
+
+// TestTopicProducersAreBounded: at most MaxTopics producers live, and idle
+// ones stop; records sent around evictions are all answered.
+func TestTopicProducersAreBounded(t *testing.T) {
+	s := produceSystem(t, func(c *ProduceConfig) {
+		c.MaxTopics = 2
+		c.IdleTimeout = 100 * time.Millisecond
+	}, "a", "b", "c")
+	ps := s.NewProduceStream()
+	for round := range 3 {
+		for _, topic := range []string{"a", "b", "c"} {
+			if r := produceOne(t, ps, topic, &ProduceRecord{Partition: -1, Value: []byte("v")}); r.Err != nil {
+				t.Fatalf("round %d, topic %s: %v", round, topic, r.Err)
+			}
+			if n := s.LiveTopicProducers(); n > 2 {
+				t.Fatalf("%d topic producers live, bound 2", n)
+			}
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.LiveTopicProducers() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d idle topic producers still live", s.LiveTopicProducers())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r := produceOne(t, ps, "a", &ProduceRecord{Partition: -1, Value: []byte("again")}); r.Err != nil {
+		t.Fatalf("after the idle stop: %v", r.Err)
+	}
+}

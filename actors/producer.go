@@ -1,0 +1,172 @@
+package actors
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// ProduceRecord is one record to produce.
+type ProduceRecord struct {
+	// Partition is the partition asked for, or -1 to let the topic's
+	// producer choose: by key hash as Java producers do, else sticky.
+	Partition int32
+	Key       []byte
+	Value     []byte
+	Headers   []kgo.RecordHeader
+	// Timestamp is the create time; zero means now.
+	Timestamp time.Time
+}
+
+// size is what a record costs in byte credit.
+func (r *ProduceRecord) size() int64 {
+	n := len(r.Key) + len(r.Value)
+	for _, h := range r.Headers {
+		n += len(h.Key) + len(h.Value)
+	}
+	return int64(n) + 64 // the record's own overhead in the client
+}
+
+// ProduceResult is what Kafka answered for one record.
+type ProduceResult struct {
+	Partition int32
+	Offset    int64
+	Timestamp time.Time
+	// Err is set when the record was not stored.
+	Err error
+}
+
+// produceMsg asks a topic's producer actor to produce one record; done is
+// called exactly once, from any goroutine, and must not block.
+type produceMsg struct {
+	ctx  context.Context
+	rec  *ProduceRecord
+	done func(ProduceResult)
+}
+
+// metadataLoaded tells a topic's producer what the cluster said about it.
+type metadataLoaded struct {
+	partitions int
+	err        error
+}
+
+// topicProducer is the actor that owns one topic's produce path: it knows
+// the topic's partitions, chooses the partition of each record, and hands
+// records to the shared client without ever waiting on Kafka in Receive.
+type topicProducer struct {
+	topic    string
+	producer *kafka.Producer
+	// How long a metadata answer is trusted: partitions can be added,
+	// and a missing topic can be created.
+	fresh, missingFresh time.Duration
+
+	partitions int
+	err        error // the last metadata error, when partitions is 0
+	loadedAt   time.Time
+	loading    bool
+	pending    []*produceMsg
+
+	keyed        kgo.TopicPartitioner
+	sticky       int
+	stickyBytes  int
+	stickySwitch int // bytes after which unkeyed records move on
+}
+
+func newTopicProducer(topic string, p *kafka.Producer) *topicProducer {
+	return &topicProducer{
+		topic: topic, producer: p,
+		fresh: 30 * time.Second, missingFresh: time.Second,
+		keyed:        kgo.StickyKeyPartitioner(nil).ForTopic(topic),
+		stickySwitch: 64 << 10,
+	}
+}
+
+func (t *topicProducer) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *produceMsg:
+		t.produce(c, m)
+	case *metadataLoaded:
+		t.loading = false
+		t.partitions, t.err, t.loadedAt = m.partitions, m.err, time.Now()
+		if t.partitions > 0 {
+			t.sticky = rand.IntN(t.partitions)
+		}
+		pending := t.pending
+		t.pending = nil
+		for _, p := range pending {
+			t.produce(c, p)
+		}
+	case *actor.Stopping, *actor.Restarting:
+		// Records waiting for metadata would never be answered.
+		for _, p := range t.pending {
+			p.done(ProduceResult{Err: kafka.Errorf(http.StatusServiceUnavailable, http.StatusServiceUnavailable,
+				"The producer of topic %s stopped before the record was sent; send it again.", t.topic)})
+		}
+		t.pending = nil
+	}
+}
+
+func (t *topicProducer) produce(c actor.Context, m *produceMsg) {
+	age := time.Since(t.loadedAt)
+	if t.partitions == 0 {
+		if t.err == nil || age >= t.missingFresh {
+			t.pending = append(t.pending, m) // answered when the metadata is
+			t.load(c)
+			return
+		}
+		m.done(ProduceResult{Err: t.err}) // missing a moment ago: answer at once
+		return
+	}
+	if age >= t.fresh {
+		t.load(c) // refresh in the background; what is known serves meanwhile
+	}
+	rec := &kgo.Record{Topic: t.topic, Key: m.rec.Key, Value: m.rec.Value, Headers: m.rec.Headers, Timestamp: m.rec.Timestamp}
+	switch p := m.rec.Partition; {
+	case p >= int32(t.partitions):
+		m.done(ProduceResult{Err: kafka.Errorf(http.StatusNotFound, kafka.CodePartitionNotFound, "Partition not found.")})
+		return
+	case p >= 0:
+		rec.Partition = p
+	case rec.Key != nil:
+		rec.Partition = int32(t.keyed.Partition(rec, t.partitions))
+	default:
+		// Unkeyed records stick to a partition for a while, so that they
+		// batch, then move on, as Java's uniform sticky partitioner does.
+		if t.stickyBytes >= t.stickySwitch {
+			t.sticky = (t.sticky + 1) % t.partitions
+			t.stickyBytes = 0
+		}
+		rec.Partition = int32(t.sticky)
+		t.stickyBytes += len(rec.Value)
+	}
+	done := m.done
+	t.producer.Produce(m.ctx, rec, func(r *kgo.Record, err error) {
+		if err != nil {
+			done(ProduceResult{Partition: r.Partition, Offset: -1, Err: err})
+			return
+		}
+		done(ProduceResult{Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp})
+	})
+}
+
+// load asks the cluster about the topic, off the actor's goroutine; the
+// answer comes back as a message.
+func (t *topicProducer) load(c actor.Context) {
+	if t.loading {
+		return
+	}
+	t.loading = true
+	self, root := c.Self(), c.ActorSystem().Root
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		n, err := t.producer.Partitions(ctx, t.topic)
+		root.Send(self, &metadataLoaded{partitions: n, err: err})
+	}()
+}

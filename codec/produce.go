@@ -1,0 +1,286 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// Format is the type of a key or value in a v3 produce request.
+type Format string
+
+// The formats of the reference. The schema formats need a Schema Registry.
+const (
+	Binary     Format = "BINARY"
+	JSON       Format = "JSON"
+	String     Format = "STRING"
+	Avro       Format = "AVRO"
+	JSONSchema Format = "JSONSCHEMA"
+	Protobuf   Format = "PROTOBUF"
+)
+
+// Schema reports whether f is one of the schema formats.
+func (f Format) Schema() bool { return f == Avro || f == JSONSchema || f == Protobuf }
+
+// Subject name strategies of a schema key or value.
+const (
+	TopicName       = "TOPIC_NAME"
+	RecordName      = "RECORD_NAME"
+	TopicRecordName = "TOPIC_RECORD_NAME"
+)
+
+// ProduceRequest is one record of a v3 produce request: a streaming record
+// or a batch entry.
+type ProduceRequest struct {
+	// PartitionID is the partition asked for, if any.
+	PartitionID *int32
+	// Headers keep their order; a name may repeat.
+	Headers []Header
+	// Key and Value are nil when absent or null.
+	Key, Value *Data
+	// Timestamp is the record's create time; zero means now.
+	Timestamp time.Time
+	// Size is the length of the record's JSON, what the produce rate
+	// limit counts.
+	Size int
+}
+
+// Header is a record header; a nil Value is a null one.
+type Header struct {
+	Name  string
+	Value []byte
+}
+
+// Data is the key or value of a record as the request gives it.
+type Data struct {
+	// Format is the type given, or "" when none was.
+	Format        Format
+	Subject       string
+	Strategy      string
+	SchemaID      *int32
+	SchemaVersion *int32
+	Schema        *string
+	// Raw is the JSON of data, nil when absent or null.
+	Raw []byte
+}
+
+// UsesSchema reports whether the data goes through the Schema Registry: a
+// schema format, or no format at all (the subject's latest schema).
+func (d *Data) UsesSchema() bool { return d.Format == "" || d.Format.Schema() }
+
+type produceRequestJSON struct {
+	PartitionID *int32          `json:"partition_id"`
+	Headers     []headerJSON    `json:"headers"`
+	Key         *dataJSON       `json:"key"`
+	Value       *dataJSON       `json:"value"`
+	Timestamp   json.RawMessage `json:"timestamp"`
+}
+
+type headerJSON struct {
+	Name  string  `json:"name"`
+	Value *string `json:"value"`
+}
+
+type dataJSON struct {
+	Type                *string         `json:"type"`
+	Subject             *string         `json:"subject"`
+	SubjectNameStrategy *string         `json:"subject_name_strategy"`
+	SchemaID            *int32          `json:"schema_id"`
+	SchemaVersion       *int32          `json:"schema_version"`
+	Schema              *string         `json:"schema"`
+	Data                json.RawMessage `json:"data"`
+}
+
+// ParseProduceRequest parses and validates one record of a v3 produce
+// request, as the reference's Jackson mapping and builder do: every
+// mistake is a 400 for this record alone.
+func ParseProduceRequest(raw []byte) (ProduceRequest, error) {
+	var in produceRequestJSON
+	if err := Decode(raw, &in); err != nil {
+		return ProduceRequest{}, recordMappingError(err)
+	}
+	req := ProduceRequest{PartitionID: in.PartitionID, Size: len(raw)}
+	for _, h := range in.Headers {
+		hdr := Header{Name: h.Name}
+		if h.Value != nil {
+			v, err := base64.StdEncoding.DecodeString(*h.Value)
+			if err != nil {
+				return ProduceRequest{}, mappingError("Cannot deserialize value of header %q: %q is not valid base64 (standard alphabet, with padding)", h.Name, *h.Value)
+			}
+			hdr.Value = v
+		}
+		req.Headers = append(req.Headers, hdr)
+	}
+	var err error
+	if req.Key, err = parseData(in.Key); err != nil {
+		return ProduceRequest{}, err
+	}
+	if req.Value, err = parseData(in.Value); err != nil {
+		return ProduceRequest{}, err
+	}
+	if req.Timestamp, err = parseTimestamp(in.Timestamp); err != nil {
+		return ProduceRequest{}, err
+	}
+	return req, nil
+}
+
+func recordMappingError(err error) error {
+	var uf *UnknownFieldError
+	if errors.As(err, &uf) {
+		return mappingError(`Unrecognized field "%s", not marked as ignorable (known properties: "partition_id", "headers", "key", "value", "timestamp" for a record; "type", "subject", "subject_name_strategy", "schema_id", "schema_version", "schema", "data" for a key or value)`, uf.Field)
+	}
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		return mappingError("%s", se.Msg)
+	}
+	return err
+}
+
+func parseData(in *dataJSON) (*Data, error) {
+	if in == nil {
+		return nil, nil
+	}
+	d := &Data{SchemaID: in.SchemaID, SchemaVersion: in.SchemaVersion, Schema: in.Schema}
+	if len(in.Data) > 0 && !bytes.Equal(in.Data, []byte("null")) {
+		d.Raw = in.Data
+	}
+	if in.Type != nil {
+		switch f := Format(*in.Type); f {
+		case Binary, JSON, String, Avro, JSONSchema, Protobuf:
+			d.Format = f
+		default:
+			return nil, mappingError(`Cannot deserialize value of type EmbeddedFormat from String "%s": not one of the values accepted for Enum class: [BINARY, JSON, STRING, AVRO, JSONSCHEMA, PROTOBUF]`, *in.Type)
+		}
+	}
+	if in.SubjectNameStrategy != nil {
+		switch s := *in.SubjectNameStrategy; s {
+		case TopicName, RecordName, TopicRecordName:
+			d.Strategy = s
+		default:
+			return nil, mappingError(`Cannot deserialize value of type EnumSubjectNameStrategy from String "%s": not one of the values accepted for Enum class: [TOPIC_NAME, RECORD_NAME, TOPIC_RECORD_NAME]`, s)
+		}
+	}
+	if in.Subject != nil {
+		d.Subject = *in.Subject
+	}
+	// The reference's builder checks, in this order.
+	switch {
+	case in.Subject != nil && in.SubjectNameStrategy != nil:
+		return nil, mappingError("Only one of subject or subject_name_strategy can be used.")
+	case count(in.SchemaID != nil, in.SchemaVersion != nil, in.Schema != nil) > 1:
+		return nil, mappingError("Only one of schema_id, schema_version or schema can be used.")
+	case d.Format.Schema() && (in.SchemaID != nil || in.SchemaVersion != nil):
+		return nil, mappingError("type=%s cannot be used with schema_id or schema_version: omit type to use a registered schema.", d.Format)
+	case d.Format.Schema() && in.Schema == nil:
+		return nil, mappingError("type=%s requires schema.", d.Format)
+	case d.Format != "" && !d.Format.Schema() &&
+		(in.Subject != nil || in.SubjectNameStrategy != nil || in.SchemaID != nil || in.SchemaVersion != nil || in.Schema != nil):
+		return nil, mappingError("type=%s cannot be used with subject, subject_name_strategy, schema_id, schema_version or schema.", d.Format)
+	case d.Format == "" && (d.Strategy == RecordName || d.Strategy == TopicRecordName) && in.SchemaID == nil && in.Schema == nil:
+		return nil, badRequest("Cannot use schema_subject_strategy=%s without schema_id or schema.", d.Strategy)
+	}
+	return d, nil
+}
+
+func count(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// parseTimestamp reads an ISO-8601 instant, or a number of seconds since
+// the epoch (with a fraction), as Jackson's Instant deserializer does.
+func parseTimestamp(raw json.RawMessage) (time.Time, error) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return time.Time{}, nil
+	}
+	if s[0] == '"' {
+		unq, err := strconv.Unquote(s)
+		if err == nil {
+			if t, err := time.Parse(time.RFC3339Nano, unq); err == nil {
+				return t, nil
+			}
+		}
+		return time.Time{}, mappingError("Cannot deserialize value of type Instant from String %s: expected an ISO-8601 instant such as 2021-02-05T19:14:42Z", s)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || f < 0 {
+		return time.Time{}, mappingError("Cannot deserialize value of type Instant from %s: expected an ISO-8601 instant or seconds since the epoch", s)
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+}
+
+// Serialized is a key or value made into record bytes.
+type Serialized struct {
+	// Bytes are nil for a null key or value.
+	Bytes []byte
+	// Format is the type the answer reports ("" for none).
+	Format        Format
+	Subject       string
+	SchemaID      *int32
+	SchemaVersion *int32
+}
+
+// Size is the serialized size the answer reports: -1 for null data.
+func (s Serialized) Size() int {
+	if s.Bytes == nil {
+		return -1
+	}
+	return len(s.Bytes)
+}
+
+// SerializeSchemaless turns BINARY, JSON and STRING data into bytes as the
+// reference's NoSchemaRecordSerializer does. Data that needs a schema gets
+// ErrSchemaRegistryRequired: the registry formats plug in before this.
+func SerializeSchemaless(d *Data) (Serialized, error) {
+	if d == nil {
+		return Serialized{}, nil
+	}
+	if d.UsesSchema() {
+		if d.Format == "" && d.Raw == nil && d.Schema == nil && d.SchemaID == nil && d.SchemaVersion == nil && d.Subject == "" && d.Strategy == "" {
+			return Serialized{}, nil // nothing at all: a null key or value
+		}
+		return Serialized{}, ErrSchemaRegistryRequired()
+	}
+	out := Serialized{Format: d.Format}
+	if d.Raw == nil {
+		return out, nil
+	}
+	switch d.Format {
+	case Binary:
+		var s string
+		if err := json.Unmarshal(d.Raw, &s); err != nil {
+			return out, badRequest("data=%s is not a base64 string.", d.Raw)
+		}
+		b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+		if err != nil {
+			return out, badRequest("data=%q is not a valid base64 string.", s)
+		}
+		out.Bytes = b
+	case String:
+		var s string
+		if err := json.Unmarshal(d.Raw, &s); err != nil {
+			return out, badRequest("data=%s is not a string.", d.Raw)
+		}
+		out.Bytes = []byte(s)
+	case JSON:
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, d.Raw); err != nil {
+			return out, badRequest("data is not valid JSON: %v", err)
+		}
+		out.Bytes = buf.Bytes()
+	}
+	return out, nil
+}

@@ -1,0 +1,441 @@
+package http
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime"
+	nethttp "net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// The v3 produce endpoints: streaming (one JSON line per record, in input
+// order, full duplex) and batch (207 with successes and failures).
+
+func (s *Server) v3ProduceRoutes() []route {
+	v3JSON := []offer{{mediaJSON, 1}}
+	return []route{
+		{method: "POST", path: "/v3/clusters/:cluster_id/topics/:topic_name/records", name: "api.v3.produce.produce-to-topic",
+			produces: v3JSON, consumes: []string{mediaJSON}, handle: s.produceStream},
+		{method: "POST", path: "/v3/clusters/:cluster_id/topics/:topic_name/records:batch", name: "api.v3.produce.produce-batch-to-topic",
+			produces: v3JSON, consumes: []string{mediaJSON}, handle: s.produceBatch},
+	}
+}
+
+// produced is the answer for one record: an error, or error_code 200 and
+// where the record was stored.
+type produced struct {
+	ErrorCode int    `json:"error_code"`
+	Message   string `json:"message,omitempty"`
+	*delivered
+}
+
+// delivered is where a record was stored, as a streaming line and a batch
+// success both say it.
+type delivered struct {
+	ClusterID   string        `json:"cluster_id"`
+	TopicName   string        `json:"topic_name"`
+	PartitionID int32         `json:"partition_id"`
+	Offset      int64         `json:"offset"`
+	Timestamp   string        `json:"timestamp,omitempty"`
+	Key         *producedData `json:"key,omitempty"`
+	Value       *producedData `json:"value,omitempty"`
+}
+
+type producedData struct {
+	Type          codec.Format `json:"type"`
+	Subject       string       `json:"subject,omitempty"`
+	SchemaID      *int32       `json:"schema_id,omitempty"`
+	SchemaVersion *int32       `json:"schema_version,omitempty"`
+	Size          int          `json:"size"`
+}
+
+// pendingRecord is a record on its way: its serialized key and value, for
+// the answer, and where Kafka's answer arrives.
+type pendingRecord struct {
+	key, value *producedData
+	result     chan actors.ProduceResult
+	line       *produced // set when the answer is known without Kafka
+}
+
+// recordError is the answer line for a record that failed, as the
+// reference's per-record mapper writes it: a 422 with a specific code reads
+// "Error: <code> : <message>" under error_code 422.
+func recordError(err error) *produced {
+	re := kafka.Translate(err)
+	if re.Status == nethttp.StatusUnprocessableEntity && re.Code != nethttp.StatusUnprocessableEntity {
+		return &produced{ErrorCode: nethttp.StatusUnprocessableEntity, Message: "Error: " + strconv.Itoa(re.Code) + " : " + firstLine(re.Message)}
+	}
+	return &produced{ErrorCode: re.Code, Message: firstLine(re.Message)}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// instant formats a time as Java's Instant.toString does for milliseconds:
+// the fraction is left out when it is zero.
+func instant(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond()/int(time.Millisecond) == 0 {
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	return t.Format("2006-01-02T15:04:05.000Z")
+}
+
+// checkCharset answers 400 for a body in a charset other than UTF-8 or
+// ISO-8859-1, as the reference does.
+func checkCharset(c *call) error {
+	_, params, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
+		return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: Unsupported charset %s", cs)
+	}
+	return nil
+}
+
+// toRecord turns a parsed request record into one to produce, or the
+// per-record error that answers it.
+func toRecord(req codec.ProduceRequest) (*actors.ProduceRecord, *pendingRecord, error) {
+	if req.PartitionID != nil && *req.PartitionID < 0 {
+		return nil, nil, kafka.Errorf(nethttp.StatusNotFound, kafka.CodePartitionNotFound, "Partition not found.")
+	}
+	key, err := codec.SerializeSchemaless(req.Key)
+	if err != nil {
+		return nil, nil, err
+	}
+	value, err := codec.SerializeSchemaless(req.Value)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := &actors.ProduceRecord{Partition: -1, Key: key.Bytes, Value: value.Bytes, Timestamp: req.Timestamp}
+	if req.PartitionID != nil {
+		rec.Partition = *req.PartitionID
+	}
+	for _, h := range req.Headers {
+		rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: h.Name, Value: h.Value})
+	}
+	p := &pendingRecord{result: make(chan actors.ProduceResult, 1)}
+	if req.Key != nil && key.Format != "" {
+		p.key = &producedData{Type: key.Format, Subject: key.Subject, SchemaID: key.SchemaID, SchemaVersion: key.SchemaVersion, Size: key.Size()}
+	}
+	if req.Value != nil && value.Format != "" {
+		p.value = &producedData{Type: value.Format, Subject: value.Subject, SchemaID: value.SchemaID, SchemaVersion: value.SchemaVersion, Size: value.Size()}
+	}
+	return rec, p, nil
+}
+
+// send produces one raw record and returns what will answer it.
+func (s *Server) send(ctx context.Context, ps *actors.ProduceStream, topic string, raw []byte) *pendingRecord {
+	req, err := codec.ParseProduceRequest(raw)
+	if err != nil {
+		return &pendingRecord{line: recordError(err)}
+	}
+	rec, p, err := toRecord(req)
+	if err != nil {
+		return &pendingRecord{line: recordError(err)}
+	}
+	if err := ps.Produce(ctx, topic, rec, func(r actors.ProduceResult) { p.result <- r }); err != nil {
+		return &pendingRecord{line: recordError(err)}
+	}
+	return p
+}
+
+// answer waits for a pending record's answer, or for ctx.
+func (p *pendingRecord) answer(ctx context.Context, clusterID, topic string) *produced {
+	if p.line != nil {
+		return p.line
+	}
+	select {
+	case r := <-p.result:
+		if r.Err != nil {
+			return recordError(r.Err)
+		}
+		return &produced{ErrorCode: nethttp.StatusOK, delivered: &delivered{ClusterID: clusterID, TopicName: topic,
+			PartitionID: r.Partition, Offset: r.Offset, Timestamp: instant(r.Timestamp), Key: p.key, Value: p.value}}
+	case <-ctx.Done():
+		// The stream outlived its maximum duration and grace period (or
+		// the client left, and reads nothing more).
+		return streamEndError(ctx.Err())
+	}
+}
+
+func (s *Server) produceStream(c *call) error {
+	if err := checkCharset(c); err != nil {
+		return err
+	}
+	clusterID, topic := c.param("cluster_id"), c.param("topic_name") // echoed, as the reference
+	body := bufio.NewReaderSize(c.r.Body, 64<<10)
+	if _, err := peekNonSpace(body); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errEmptyBody()
+		}
+		return err
+	}
+	rc := nethttp.NewResponseController(c.w)
+	// Without full duplex, Go's HTTP/1 server stops reading the body
+	// once the response has started, and a long stream loses its tail.
+	if err := rc.EnableFullDuplex(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(c.r.Context())
+	defer cancel()
+	deadline := time.Now().Add(s.cfg.StreamMaxDuration)
+	// After the maximum duration and its grace period the stream ends,
+	// even for a client that sends nothing more.
+	_ = rc.SetReadDeadline(deadline.Add(s.cfg.StreamGrace))
+	hardStop := time.AfterFunc(time.Until(deadline.Add(s.cfg.StreamGrace)), cancel)
+	defer hardStop.Stop()
+
+	c.w.Header().Set("Content-Type", mediaJSON)
+	c.w.WriteHeader(nethttp.StatusOK)
+	if err := rc.Flush(); err != nil {
+		return nil // the client is gone
+	}
+
+	queue := make(chan *pendingRecord, s.cfg.StreamWindow)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		s.writeAnswers(ctx, rc, c.w, queue, clusterID, topic)
+	}()
+
+	ps := s.sys.NewProduceStream()
+	frames := codec.NewFramer(body, s.recordMaxBytes())
+	for {
+		raw, err := frames.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
+				queue <- &pendingRecord{line: streamEndError(err)}
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			queue <- &pendingRecord{line: &produced{ErrorCode: nethttp.StatusRequestTimeout,
+				Message: "Streaming connection open for longer than allowed: Connection will be closed."}}
+			continue
+		}
+		select {
+		case queue <- s.send(ctx, ps, topic, raw):
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(queue)
+	<-written
+	return nil
+}
+
+// hardRecordMaxBytes bounds a streaming record when
+// api.v3.produce.request.size.limit.max.bytes does not (0, the reference's
+// "no limit"): no Kafka accepts a record anywhere near it by default, and
+// without a bound one client could make the proxy hold any amount.
+const hardRecordMaxBytes = 64 << 20
+
+func (s *Server) recordMaxBytes() int {
+	if s.cfg.ProduceRecordMaxBytes > 0 {
+		return s.cfg.ProduceRecordMaxBytes
+	}
+	return hardRecordMaxBytes
+}
+
+// streamEndError is the last line of a stream that cannot go on.
+func streamEndError(err error) *produced {
+	var fe *codec.FrameError
+	switch {
+	case errors.Is(err, codec.ErrValueTooLarge):
+		return &produced{ErrorCode: nethttp.StatusBadRequest, Message: "Bad Request: Error processing message: Produce request size is larger than allowed threshold"}
+	case errors.As(err, &fe):
+		return &produced{ErrorCode: nethttp.StatusBadRequest, Message: "Bad Request: Error processing message: " + fe.Msg}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled), isTimeout(err):
+		return &produced{ErrorCode: nethttp.StatusRequestTimeout, Message: "Streaming connection open for longer than allowed: Connection will be closed."}
+	}
+	return &produced{ErrorCode: nethttp.StatusBadRequest, Message: "Bad Request: Error processing message: " + err.Error()}
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+// writeAnswers writes one line per record in input order, flushing
+// whenever the next answer is not there yet, so that a client sees each
+// answer as soon as it and all before it are known.
+func (s *Server) writeAnswers(ctx context.Context, rc *nethttp.ResponseController, w io.Writer, queue <-chan *pendingRecord, clusterID, topic string) {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	flush := func() bool {
+		return bw.Flush() == nil && rc.Flush() == nil
+	}
+	for p := range queue {
+		if !p.ready() && !flush() {
+			drain(queue)
+			return
+		}
+		line, err := codec.Marshal(p.answer(ctx, clusterID, topic))
+		if err != nil {
+			s.log.Error("encoding a produce answer", "error", err)
+			continue
+		}
+		bw.Write(line)
+		bw.WriteString("\r\n")
+		if len(queue) == 0 && !flush() {
+			drain(queue)
+			return
+		}
+	}
+	flush()
+}
+
+// ready reports whether the answer is known without waiting.
+func (p *pendingRecord) ready() bool { return p.line != nil || len(p.result) > 0 }
+
+// drain consumes what the reader still queues after the client is gone.
+func drain(queue <-chan *pendingRecord) {
+	for range queue {
+	}
+}
+
+// peekNonSpace waits for the first byte of the body that is not white
+// space, without consuming it.
+func peekNonSpace(r *bufio.Reader) (byte, error) {
+	for {
+		b, err := r.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			r.Discard(1)
+			continue
+		}
+		return b[0], nil
+	}
+}
+
+// batchRequest is the body of records:batch.
+type batchRequest struct {
+	Entries []json.RawMessage `json:"entries"`
+}
+
+// batchSuccess and batchFailure are the entries of the 207 answer.
+type batchSuccess struct {
+	ID string `json:"id"`
+	*delivered
+}
+
+type batchFailure struct {
+	ID        string `json:"id"`
+	ErrorCode int    `json:"error_code"`
+	Message   string `json:"message"`
+}
+
+type batchResponse struct {
+	Successes []batchSuccess `json:"successes"`
+	Failures  []batchFailure `json:"failures"`
+}
+
+func errBatch(msg string) error {
+	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidBatch, "%s", msg)
+}
+
+// batchID reads and checks the id of a batch entry: a JSON string of 1 to 80
+// characters of [0-9a-zA-Z-_].
+func batchID(raw []byte) (string, []byte, error) {
+	var probe struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return "", nil, errBatch("Batch entry identifier is not a valid string.")
+	}
+	var id string
+	if err := json.Unmarshal(probe.ID, &id); err != nil || len(id) == 0 || len(id) > 80 || strings.IndexFunc(id, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_')
+	}) >= 0 {
+		return "", nil, errBatch("Batch entry identifier is not a valid string.")
+	}
+	// The rest of the entry is a streaming record.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return "", nil, errBatch("Batch entry identifier is not a valid string.")
+	}
+	delete(fields, "id")
+	rest, err := json.Marshal(fields)
+	return id, rest, err
+}
+
+func (s *Server) produceBatch(c *call) error {
+	if err := checkCharset(c); err != nil {
+		return err
+	}
+	clusterID, topic := c.param("cluster_id"), c.param("topic_name")
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return errBatch("Request body is empty. Data is required.")
+	}
+	var req batchRequest
+	if err := c.decodeBytes(b, &req); err != nil {
+		return err
+	}
+	ids := make([]string, len(req.Entries))
+	records := make([][]byte, len(req.Entries))
+	seen := make(map[string]bool, len(req.Entries))
+	for i, e := range req.Entries {
+		if ids[i], records[i], err = batchID(e); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		if seen[id] {
+			return errBatch("Batch entry IDs are not distinct.")
+		}
+		seen[id] = true
+	}
+	switch {
+	case len(ids) == 0:
+		return errBatch("Empty batch.")
+	case len(ids) > s.cfg.ProduceBatchMaxEntries:
+		return errBatch("Too many entries in batch.")
+	}
+
+	// Every entry is produced at once; waiting for credit is bounded, and
+	// an entry that gets none is answered 429 rather than held.
+	ctx, cancel := context.WithTimeout(c.r.Context(), s.cfg.BatchCreditWait)
+	defer cancel()
+	ps := s.sys.NewProduceStream()
+	pending := make([]*pendingRecord, len(records))
+	for i, raw := range records {
+		pending[i] = s.send(ctx, ps, topic, raw)
+		if pending[i].line != nil && ctx.Err() != nil && c.r.Context().Err() == nil {
+			pending[i].line = &produced{ErrorCode: nethttp.StatusTooManyRequests,
+				Message: "Too many records in flight: no room for this record within the wait bound; send it again."}
+		}
+	}
+	resp := batchResponse{Successes: []batchSuccess{}, Failures: []batchFailure{}}
+	for i, p := range pending {
+		a := p.answer(c.r.Context(), clusterID, topic)
+		if a.ErrorCode != nethttp.StatusOK {
+			resp.Failures = append(resp.Failures, batchFailure{ID: ids[i], ErrorCode: a.ErrorCode, Message: a.Message})
+			continue
+		}
+		resp.Successes = append(resp.Successes, batchSuccess{ID: ids[i], delivered: a.delivered})
+	}
+	return c.json(nethttp.StatusMultiStatus, resp)
+}
