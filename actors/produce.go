@@ -26,6 +26,8 @@ type ProduceConfig struct {
 	// first); IdleTimeout stops one nobody has used for that long.
 	MaxTopics   int
 	IdleTimeout time.Duration
+	// Limits are the produce rate limits.
+	Limits ProduceLimits
 }
 
 // DefaultProduceConfig returns the defaults, chosen for a 2-core machine:

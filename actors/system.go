@@ -44,6 +44,7 @@ type System struct {
 	producer *kafka.Producer
 	topics   *topics
 	credits  *credits // the global produce credit
+	limiter  *produceLimiter
 }
 
 // tree holds the PIDs of the root's children.
@@ -80,7 +81,8 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		actor.WithDeadLetterRequestLogging(false),
 	)
 	s := &System{cfg: cfg, log: log, sys: sys, kadmin: kadmin, producer: producer,
-		credits: newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes)}
+		credits: newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
+		limiter: newProduceLimiter(cfg.Produce.Limits)}
 	s.admin = newAdminPool(cfg.AdminPoolSize, kadmin)
 	closeClients := func() {
 		producer.Close()

@@ -138,10 +138,15 @@ func toRecord(req codec.ProduceRequest) (*actors.ProduceRecord, *pendingRecord, 
 	return rec, p, nil
 }
 
-// send produces one raw record and returns what will answer it.
-func (s *Server) send(ctx context.Context, ps *actors.ProduceStream, topic string, raw []byte) *pendingRecord {
+// send produces one raw record and returns what will answer it. The steps
+// and their order are the reference's: parse, rate limits, partition,
+// serialization, produce.
+func (s *Server) send(ctx context.Context, ps *actors.ProduceStream, clusterID, topic string, raw []byte) *pendingRecord {
 	req, err := codec.ParseProduceRequest(raw)
 	if err != nil {
+		return &pendingRecord{line: recordError(err)}
+	}
+	if err := s.sys.AllowProduce(clusterID, req.Size); err != nil {
 		return &pendingRecord{line: recordError(err)}
 	}
 	rec, p, err := toRecord(req)
@@ -229,7 +234,7 @@ func (s *Server) produceStream(c *call) error {
 			continue
 		}
 		select {
-		case queue <- s.send(ctx, ps, topic, raw):
+		case queue <- s.send(ctx, ps, clusterID, topic, raw):
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
@@ -422,7 +427,7 @@ func (s *Server) produceBatch(c *call) error {
 	ps := s.sys.NewProduceStream()
 	pending := make([]*pendingRecord, len(records))
 	for i, raw := range records {
-		pending[i] = s.send(ctx, ps, topic, raw)
+		pending[i] = s.send(ctx, ps, clusterID, topic, raw)
 		if pending[i].line != nil && ctx.Err() != nil && c.r.Context().Err() == nil {
 			pending[i].line = &produced{ErrorCode: nethttp.StatusTooManyRequests,
 				Message: "Too many records in flight: no room for this record within the wait bound; send it again."}

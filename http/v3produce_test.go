@@ -15,6 +15,7 @@ import (
 	json "github.com/goccy/go-json"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/http"
 )
 
@@ -453,5 +454,41 @@ func TestProduceStreamFullDuplex(t *testing.T) {
 		if string(rec.Value) != fmt.Sprint(i) {
 			t.Fatalf("record %d is %q", i, rec.Value)
 		}
+	}
+}
+
+func TestProduceRateLimits(t *testing.T) {
+	bootstrap := target(t)
+	limited := `{"error_code":429,"message":"Request rate limit exceeded: The rate limit of requests per second has been exceeded."}`
+	for _, tc := range []struct {
+		name   string
+		limits actors.ProduceLimits
+		first  bool // whether the first record passes
+	}{
+		{"records per cluster", actors.ProduceLimits{Enabled: true, RecordsPerSec: 1, BytesPerSec: 1e9, GlobalRecordsPerSec: 1e9, GlobalBytesPerSec: 1e9}, true},
+		{"records, global", actors.ProduceLimits{Enabled: true, RecordsPerSec: 1e9, BytesPerSec: 1e9, GlobalRecordsPerSec: 1, GlobalBytesPerSec: 1e9}, true},
+		{"bytes per cluster", actors.ProduceLimits{Enabled: true, RecordsPerSec: 1e9, BytesPerSec: 1, GlobalRecordsPerSec: 1e9, GlobalBytesPerSec: 1e9}, false},
+		{"bytes, global", actors.ProduceLimits{Enabled: true, RecordsPerSec: 1e9, BytesPerSec: 1e9, GlobalRecordsPerSec: 1e9, GlobalBytesPerSec: 1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := startProxyWith(t, bootstrap, nil, func(a *actors.Config) { a.Produce.Limits = tc.limits })
+			topic := produceTopic(t, p, 1)
+			path := "/v3/clusters/c/topics/" + topic + "/records"
+			for i, wantOK := range []bool{tc.first, false} {
+				ls := lines(t, p.do(t, "POST", path, `{"value":{"type":"STRING","data":"x"}}`, "Content-Type: application/json").
+					expect(t, 200, "application/json").body)
+				if len(ls) != 1 {
+					t.Fatalf("request %d: %v", i, ls)
+				}
+				if wantOK {
+					if fmt.Sprint(ls[0]["error_code"]) != "200" {
+						t.Fatalf("request %d: %v", i, ls[0])
+					}
+					continue
+				}
+				b, _ := json.Marshal(ls[0])
+				sameJSON(t, b, limited)
+			}
+		})
 	}
 }

@@ -208,6 +208,13 @@ func (c *config) actorsConfig(k kafka.Config) actors.Config {
 		StreamRecords: c.int64("produce.credit.stream.records"), StreamBytes: c.int64("produce.credit.stream.bytes"),
 		MaxTopics:   c.int("produce.topic.producers.max"),
 		IdleTimeout: c.ms("produce.topic.idle.timeout.ms"),
+		Limits: actors.ProduceLimits{
+			Enabled:             c.bool("rate.limit.enable") && c.bool("api.v3.produce.rate.limit.enabled"),
+			RecordsPerSec:       c.int64("api.v3.produce.rate.limit.max.requests.per.sec"),
+			GlobalRecordsPerSec: c.int64("api.v3.produce.rate.limit.max.requests.global.per.sec"),
+			BytesPerSec:         c.int64("api.v3.produce.rate.limit.max.bytes.per.sec"),
+			GlobalBytesPerSec:   c.int64("api.v3.produce.rate.limit.max.bytes.global.per.sec"),
+		},
 	}
 	return a
 }
