@@ -13,10 +13,11 @@ STATICCHECK_VERSION := v0.8.2
 # Extra arguments for go test, e.g. GOTESTFLAGS=-run=TestV3
 GOTESTFLAGS ?=
 
-.PHONY: build run test test-unit test-integration lint kafka-start kafka-stop clean
+.PHONY: build run test test-unit test-integration lint bench kafka-start kafka-stop clean
 
 build:
 	$(GO) build -o $(BIN)/kafka-rest ./cmd/kafka-rest
+	$(GO) build -o $(BIN)/kafka-rest-bench ./cmd/kafka-rest-bench
 
 # CONFIG=path/to/kafka-rest.properties to use a file.
 run: build
@@ -46,6 +47,18 @@ lint: $(STATICCHECK)
 	$(GO) vet -tags integration ./...
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags integration ./...
+
+# The standard matrix against a real broker (started here unless one runs):
+# 1 KiB records, v3 streaming, v3 batch and native franz-go in the same run,
+# with the proxy started by the harness so that its CPU and memory show.
+# BENCHFLAGS adds flags, e.g. BENCHFLAGS="--duration 60s --key".
+BENCHFLAGS ?=
+bench: build
+	@started=0; if ! .ci/kafka.sh status >/dev/null 2>&1; then .ci/kafka.sh start && started=1; fi; \
+	eval "$$(.ci/kafka.sh env)"; status=0; mkdir -p bench/results; \
+	$(BIN)/kafka-rest-bench --bootstrap "$$TEST_KAFKA_BOOTSTRAP" --start-proxy $(BIN)/kafka-rest \
+		--record-size 1024 --json bench/results/latest.json $(BENCHFLAGS) || status=$$?; \
+	if [ $$started = 1 ]; then .ci/kafka.sh stop; fi; exit $$status
 
 kafka-start:
 	.ci/kafka.sh start

@@ -1,0 +1,61 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/actors"
+	resthttp "github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// TestRunAgainstAProxy runs every mode for a fixed count of records against
+// an in-process proxy on the embedded cluster: every record is counted as
+// a success, and the table shows each mode's ratio to native.
+func TestRunAgainstAProxy(t *testing.T) {
+	ecfg := kafka.DefaultEmbeddedConfig()
+	ecfg.Port = 0
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e, err := kafka.StartEmbedded(ecfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	acfg := actors.DefaultConfig()
+	acfg.Kafka = kafka.Config{BootstrapServers: []string{e.Addr()}}
+	sys, err := actors.New(acfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Shutdown(context.Background())
+	srv := httptest.NewServer(resthttp.New(resthttp.DefaultConfig(), sys, log))
+	defer srv.Close()
+
+	cfg := Config{URL: srv.URL, Bootstrap: []string{e.Addr()}, Topic: "bench", Partitions: 3,
+		Modes: []string{ModeV3Stream, ModeV3Batch, ModeNative}, Connections: 2, BatchSize: 10,
+		RecordSize: 100, Keyed: true, Records: 2000, Duration: time.Minute}
+	results, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 3 {
+		t.Fatalf("%d results", len(results))
+	}
+	for _, r := range results {
+		if r.Records != 2000 || len(r.Errors) != 0 || r.RecordsPerSec <= 0 || r.LatencyP50Ms <= 0 || r.LatencyP999Ms < r.LatencyP50Ms {
+			t.Errorf("%s: %+v", r.Mode, r)
+		}
+	}
+	var out strings.Builder
+	WriteTable(&out, cfg, results)
+	for _, want := range []string{"v3-stream / native", "v3-batch / native", "records/s", "p999 ms"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table has no %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -1,0 +1,253 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"golang.org/x/time/rate"
+)
+
+// Modes are the workloads the harness knows.
+const (
+	ModeV3Stream = "v3-stream" // streaming produce, one long request per connection
+	ModeV3Batch  = "v3-batch"  // records:batch requests
+	ModeNative   = "native"    // the same records straight to Kafka with franz-go
+)
+
+// Config is one run of the harness.
+type Config struct {
+	// URL is the proxy's base URL, e.g. http://localhost:8082.
+	URL string
+	// Bootstrap are the brokers the native mode (and topic creation) use.
+	Bootstrap []string
+	// Topic is produced to; Partitions is its partition count when the
+	// harness creates it.
+	Topic      string
+	Partitions int32
+	// Modes run one after the other.
+	Modes []string
+	// Connections are the concurrent HTTP connections (or, for native,
+	// the concurrent producers of records).
+	Connections int
+	// BatchSize is the records per records:batch request.
+	BatchSize int
+	// RecordSize is the value size in bytes; Keyed adds a key per record.
+	RecordSize int
+	Keyed      bool
+	// Duration and Records bound each mode: whichever comes first (0:
+	// no bound of that kind; at least one must be set).
+	Duration time.Duration
+	Records  int64
+	// Rate is the target records per second over all connections (0: as
+	// fast as possible).
+	Rate int
+	// Progress receives a line a second; nil for none.
+	Progress io.Writer
+}
+
+// workload is what every mode produces: the same values, from a pool of
+// random ones so that generating them costs nothing. The pool is larger
+// than a producer batch, so that compression cannot find the repeats and
+// flatter the numbers.
+type workload struct {
+	cfg     Config
+	values  [][]byte
+	encoded []string // base64 of values, as the proxy modes send them
+}
+
+func newWorkload(cfg Config) *workload {
+	w := &workload{cfg: cfg}
+	n := max(64, (4<<20)/max(cfg.RecordSize, 1))
+	for range n {
+		v := make([]byte, cfg.RecordSize)
+		rand.Read(v)
+		w.values = append(w.values, v)
+		w.encoded = append(w.encoded, base64.StdEncoding.EncodeToString(v))
+	}
+	return w
+}
+
+// record returns the i-th record as v3 produce JSON.
+func (w *workload) json(i int64) string {
+	var b strings.Builder
+	b.Grow(len(w.encoded[0]) + 96)
+	b.WriteString(`{`)
+	if w.cfg.Keyed {
+		b.WriteString(`"key":{"type":"STRING","data":"key-`)
+		b.WriteString(strconv.FormatInt(i%1000, 10))
+		b.WriteString(`"},`)
+	}
+	b.WriteString(`"value":{"type":"BINARY","data":"`)
+	b.WriteString(w.encoded[i%int64(len(w.encoded))])
+	b.WriteString(`"}}`)
+	return b.String()
+}
+
+// kgoRecord returns the i-th record for the native mode.
+func (w *workload) kgoRecord(i int64) *kgo.Record {
+	r := &kgo.Record{Topic: w.cfg.Topic, Value: w.values[i%int64(len(w.values))]}
+	if w.cfg.Keyed {
+		r.Key = []byte("key-" + strconv.FormatInt(i%1000, 10))
+	}
+	return r
+}
+
+// budget hands out record numbers until the mode's bound is reached.
+type budget struct {
+	deadline time.Time
+	max      int64
+	next     chan int64
+	limiter  *rate.Limiter
+}
+
+func newBudget(ctx context.Context, cfg Config) *budget {
+	b := &budget{max: cfg.Records, next: make(chan int64, 1024)}
+	if cfg.Duration > 0 {
+		b.deadline = time.Now().Add(cfg.Duration)
+	}
+	if cfg.Rate > 0 {
+		b.limiter = rate.NewLimiter(rate.Limit(cfg.Rate), max(1, cfg.Rate/100))
+	}
+	go func() {
+		defer close(b.next)
+		for i := int64(0); b.max == 0 || i < b.max; i++ {
+			if !b.deadline.IsZero() && time.Now().After(b.deadline) {
+				return
+			}
+			if b.limiter != nil && b.limiter.Wait(ctx) != nil {
+				return
+			}
+			select {
+			case b.next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return b
+}
+
+// Run runs every mode of cfg in turn and returns their results. sample, if
+// not nil, is called around each mode to measure the proxy process.
+func Run(ctx context.Context, cfg Config, proxy *Process) ([]Result, error) {
+	if cfg.Duration <= 0 && cfg.Records <= 0 {
+		return nil, fmt.Errorf("bench: set a duration or a record count")
+	}
+	if len(cfg.Bootstrap) > 0 {
+		if err := ensureTopic(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
+	w := newWorkload(cfg)
+	var results []Result
+	for _, mode := range cfg.Modes {
+		var run func(context.Context, *workload, *budget, *stats) error
+		switch mode {
+		case ModeV3Stream:
+			run = runStream
+		case ModeV3Batch:
+			run = runBatch
+		case ModeNative:
+			if len(cfg.Bootstrap) == 0 {
+				return results, fmt.Errorf("bench: mode native needs the brokers' addresses (--bootstrap)")
+			}
+			run = runNative
+		default:
+			return results, fmt.Errorf("bench: unknown mode %q (want %s, %s or %s)", mode, ModeV3Stream, ModeV3Batch, ModeNative)
+		}
+		st := newStats()
+		var before ProcessStats
+		if proxy != nil {
+			before, _ = proxy.Stats()
+			proxy.ResetPeak()
+		}
+		stopProgress := progress(cfg.Progress, mode, st)
+		start := time.Now()
+		err := run(ctx, w, newBudget(ctx, cfg), st)
+		elapsed := time.Since(start)
+		stopProgress()
+		if err != nil {
+			return results, fmt.Errorf("bench: mode %s: %w", mode, err)
+		}
+		res := st.result(mode, elapsed)
+		if proxy != nil && mode != ModeNative {
+			after, _ := proxy.Stats()
+			cpu := (after.CPU - before.CPU).Seconds()
+			peak := float64(proxy.Peak()) / (1 << 20)
+			res.ProxyCPUSeconds, res.ProxyPeakRSSMiB = &cpu, &peak
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// progress prints a line a second until the returned func is called.
+func progress(out io.Writer, mode string, st *stats) func() {
+	if out == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		var last snapshot
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				s := st.snapshot()
+				fmt.Fprintf(out, "%-10s %9.0f rec/s %8.1f MB/s  errors %d  p99 %v\n", mode,
+					float64(s.records-last.records), float64(s.bytes-last.bytes)/1e6, s.errors, s.p99.Round(10*time.Microsecond))
+				last = s
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// ensureTopic creates the topic if it does not exist.
+func ensureTopic(ctx context.Context, cfg Config) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Bootstrap...))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	topics, err := adm.ListTopics(ctx, cfg.Topic)
+	if err != nil {
+		return fmt.Errorf("bench: listing topics: %w", err)
+	}
+	if topics.Has(cfg.Topic) {
+		return nil
+	}
+	resp, err := adm.CreateTopic(ctx, cfg.Partitions, -1, nil, cfg.Topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil {
+		return fmt.Errorf("bench: creating topic %s: %w", cfg.Topic, err)
+	}
+	return nil
+}
+
+// httpClient is tuned for a handful of long connections.
+func httpClient(conns int) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
+		WriteBufferSize: 64 << 10, ReadBufferSize: 64 << 10,
+	}}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
