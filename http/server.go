@@ -123,6 +123,9 @@ func (s *Server) routes() []route {
 	if s.cfg.V3 {
 		rs = append(rs, s.openAPIRoutes()...)
 		rs = append(rs, s.v3ClusterRoutes()...)
+		rs = append(rs, s.v3BrokerRoutes()...)
+		rs = append(rs, s.v3TopicRoutes()...)
+		rs = append(rs, s.v3PartitionRoutes()...)
 	}
 	return rs
 }
