@@ -142,6 +142,9 @@ func (s *Server) routes() []route {
 		rs = append(rs, s.openAPIRoutes()...)
 		rs = append(rs, s.v3ClusterRoutes()...)
 		rs = append(rs, s.v3ProduceRoutes()...)
+		rs = append(rs, s.v3BrokerRoutes()...)
+		rs = append(rs, s.v3TopicRoutes()...)
+		rs = append(rs, s.v3PartitionRoutes()...)
 	}
 	return rs
 }

@@ -1,13 +1,30 @@
 package http
 
 import (
+	"bytes"
 	nethttp "net/http"
+	"strings"
 
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
-// Helpers every v3 handler uses: URLs and resource names under
-// /v3/clusters/{cluster_id}.
+// Helpers every v3 handler uses: the cluster check, URLs and resource names
+// under /v3/clusters/{cluster_id}, enum query parameters and request bodies.
+
+// cluster checks the request's cluster_id against the cluster behind
+// bootstrap.servers, as the reference's managers do: 404 "Cluster X cannot
+// be found." for any other id.
+func (s *Server) cluster(c *call) (string, error) {
+	want := c.param("cluster_id")
+	id, err := s.sys.ClusterID(c.r.Context())
+	if err != nil {
+		return "", err
+	}
+	if id != want {
+		return "", kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Cluster %s cannot be found.", want)
+	}
+	return id, nil
+}
 
 // errNotFound is the reference's bare NotFoundException, the answer of an
 // entity lookup that finds nothing.
@@ -38,4 +55,34 @@ func (s *Server) meta(c *call, clusterID string, segments []string, crnPairs ...
 		Self:         s.v3URL(c, clusterID, segments...),
 		ResourceName: crn(s.cfg.ResourceNameAuthority, append([]string{"kafka", clusterID}, crnPairs...)...),
 	}
+}
+
+// enumParam reads a query parameter that takes one of values (compared
+// without regard to case, as JAX-RS enum converters do) and returns it in
+// upper case; def when the parameter is absent. Anything else is the
+// reference's 404 "The valid values for <enumName> do not include '<v>'".
+func enumParam(c *call, name, enumName, def string, values ...string) (string, error) {
+	v, ok := c.r.URL.Query()[name]
+	if !ok || len(v) == 0 {
+		return def, nil
+	}
+	for _, allowed := range values {
+		if strings.EqualFold(v[0], allowed) {
+			return allowed, nil
+		}
+	}
+	return "", kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "The valid values for %s do not include '%s'", enumName, v[0])
+}
+
+// decodeV3 reads a v3 request body into v: a missing or null body is 422
+// 42206, an unknown field 422, any other mistake 400.
+func (c *call) decodeV3(v any) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return errEmptyBody()
+	}
+	return c.decodeBytes(b, v)
 }
