@@ -636,10 +636,9 @@ func normalizeJSON(t *testing.T, v any) []byte {
 	return b
 }
 
-// TestV3AlterManyTopicsConfigsFailures makes Kafka refuse one topic for
-// sure, which only an embedded cluster's fault injection can, and checks
-// the 207 answer and that the other topic is altered.
-func TestV3AlterManyTopicsConfigsFailures(t *testing.T) {
+// TestV3TopicsConfigsKafkaFailures makes Kafka fail some topics for sure,
+// which only an embedded cluster's fault injection can, on either tier.
+func TestV3TopicsConfigsKafkaFailures(t *testing.T) {
 	cfg := kafka.DefaultEmbeddedConfig()
 	cfg.Port = 0
 	emb, err := kafka.StartEmbedded(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -649,29 +648,56 @@ func TestV3AlterManyTopicsConfigsFailures(t *testing.T) {
 	t.Cleanup(emb.Close)
 	e := newConfigsEnv(t, emb.Addr())
 	t1, t2, t3 := e.createTopic(t), e.createTopic(t), e.createTopic(t)
-	emb.Cluster().Fault(
-		kfake.Fault{Keys: []kmsg.Key{kmsg.IncrementalAlterConfigs}, Resource: t2, Err: kerr.InvalidConfig},
-		kfake.Fault{Keys: []kmsg.Key{kmsg.IncrementalAlterConfigs}, Resource: t3, Err: kerr.TopicAuthorizationFailed},
-	)
-	r := e.p.do(t, "POST", "/v3/clusters/"+e.id+"/topics/-/configs:alter", fmt.Sprintf(`{"data":[
-		{"topic_name":%q,"configs":[{"name":"cleanup.policy","value":"compact"}]},
-		{"topic_name":%q,"configs":[{"name":"cleanup.policy","value":"compact"}]},
-		{"topic_name":%q,"configs":[{"name":"cleanup.policy","value":"compact"}]}]}`, t3, t1, t2), jsonCT).
-		expect(t, 207, "application/json")
-	sameJSON(t, r.body, fmt.Sprintf(`{"failures":[
-		{"topic_name":%q,"error_code":40301,"message":%q},
-		{"topic_name":%q,"error_code":40002,"message":%q}]}`,
-		t3, kerr.TopicAuthorizationFailed.Description, t2, kerr.InvalidConfig.Description))
-	c1, err := e.topicConfigs(t1)
-	if err := valueIs(c1, err, "cleanup.policy", "compact", "DYNAMIC_TOPIC_CONFIG"); err != nil {
-		t.Fatal(err)
-	}
-	for _, topic := range []string{t2, t3} {
-		c, err := e.topicConfigs(topic)
-		if err := valueIs(c, err, "cleanup.policy", "delete", "DEFAULT_CONFIG"); err != nil {
-			t.Fatalf("%s: %v", topic, err)
+
+	t.Run("refused topics of a multi-topic alter", func(t *testing.T) {
+		h := emb.Cluster().Fault(
+			kfake.Fault{Keys: []kmsg.Key{kmsg.IncrementalAlterConfigs}, Resource: t2, Err: kerr.InvalidConfig},
+			kfake.Fault{Keys: []kmsg.Key{kmsg.IncrementalAlterConfigs}, Resource: t3, Err: kerr.TopicAuthorizationFailed},
+		)
+		defer h.Remove()
+		r := e.p.do(t, "POST", "/v3/clusters/"+e.id+"/topics/-/configs:alter", fmt.Sprintf(`{"data":[
+			{"topic_name":%q,"configs":[{"name":"cleanup.policy","value":"compact"}]},
+			{"topic_name":%q,"configs":[{"name":"cleanup.policy","value":"compact"}]},
+			{"topic_name":%q,"configs":[{"name":"cleanup.policy","value":"compact"}]}]}`, t3, t1, t2), jsonCT).
+			expect(t, 207, "application/json")
+		sameJSON(t, r.body, fmt.Sprintf(`{"failures":[
+			{"topic_name":%q,"error_code":40301,"message":%q},
+			{"topic_name":%q,"error_code":40002,"message":%q}]}`,
+			t3, kerr.TopicAuthorizationFailed.Description, t2, kerr.InvalidConfig.Description))
+		c1, err := e.topicConfigs(t1)
+		if err := valueIs(c1, err, "cleanup.policy", "compact", "DYNAMIC_TOPIC_CONFIG"); err != nil {
+			t.Fatal(err)
 		}
-	}
+		for _, topic := range []string{t2, t3} {
+			c, err := e.topicConfigs(topic)
+			if err := valueIs(c, err, "cleanup.policy", "delete", "DEFAULT_CONFIG"); err != nil {
+				t.Fatalf("%s: %v", topic, err)
+			}
+		}
+	})
+	t.Run("a topic deleted while all are listed", func(t *testing.T) {
+		// Kafka answers for t2 as for a topic deleted between the listing
+		// and the description: it is no longer one of all topics.
+		h := emb.Cluster().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.DescribeConfigs}, Resource: t2, Err: kerr.UnknownTopicOrPartition})
+		defer h.Remove()
+		r := e.p.do(t, "GET", "/v3/clusters/"+e.id+"/topics/-/configs", "").expect(t, 200, "application/json")
+		var topics []any
+		for _, d := range decoded(t, r)["data"].([]any) {
+			if name := d.(map[string]any)["topic_name"]; !slices.Contains(topics, name) {
+				topics = append(topics, name)
+			}
+		}
+		want := []any{t1, t3}
+		if t3 < t1 {
+			want = []any{t3, t1}
+		}
+		if !reflect.DeepEqual(topics, want) {
+			t.Fatalf("configs of topics %v, want %v", topics, want)
+		}
+		if h.Hits() != 1 {
+			t.Fatalf("the fault answered %d requests, want 1", h.Hits())
+		}
+	})
 }
 
 // brokers is the cluster's broker ids, lowest first.

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -132,7 +133,7 @@ func (a *Admin) Configs(ctx context.Context, r ConfigResource) ([]ConfigEntry, e
 			return nil, err
 		}
 	}
-	all, err := a.describeConfigs(ctx, []ConfigResource{r})
+	all, err := a.describeConfigs(ctx, []ConfigResource{r}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,8 @@ func (a *Admin) AllConfigs(ctx context.Context, kind ConfigKind) ([]ResourceConf
 	if len(rs) == 0 {
 		return nil, nil
 	}
-	return a.describeConfigs(ctx, rs)
+	// A topic deleted since the listing is no longer one of all topics.
+	return a.describeConfigs(ctx, rs, true)
 }
 
 // AlterConfigs applies ops to r in one IncrementalAlterConfigs request, or
@@ -256,7 +258,7 @@ func (a *Admin) checkBroker(ctx context.Context, name string) error {
 // checkConfigNames is the reference's existence check before a safe alter:
 // every name of ops[i] must be a config of rs[i].
 func (a *Admin) checkConfigNames(ctx context.Context, rs []ConfigResource, ops [][]ConfigOp) error {
-	described, err := a.describeConfigs(ctx, rs)
+	described, err := a.describeConfigs(ctx, rs, false)
 	if err != nil {
 		return err
 	}
@@ -278,10 +280,11 @@ func (a *Admin) checkConfigNames(ctx context.Context, rs []ConfigResource, ops [
 	return nil
 }
 
-// describeConfigs describes rs with synonyms, answering in the order of rs.
-// kadm's DescribeTopicConfigs leaves out whether a config is read-only, so
-// this speaks the protocol itself.
-func (a *Admin) describeConfigs(ctx context.Context, rs []ConfigResource) ([]ResourceConfigs, error) {
+// describeConfigs describes rs with synonyms, answering in the order of rs;
+// with skipMissing, a topic that does not exist is left out rather than
+// failing the whole. kadm's DescribeTopicConfigs leaves out whether a
+// config is read-only, so this speaks the protocol itself.
+func (a *Admin) describeConfigs(ctx context.Context, rs []ConfigResource, skipMissing bool) ([]ResourceConfigs, error) {
 	req := kmsg.NewPtrDescribeConfigsRequest()
 	req.IncludeSynonyms = true
 	for _, r := range rs {
@@ -297,13 +300,17 @@ func (a *Admin) describeConfigs(ctx context.Context, rs []ConfigResource) ([]Res
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ResourceConfigs, len(rs))
+	out := make([]ResourceConfigs, 0, len(rs))
 	for i, r := range rs {
 		rr := answers[i]
-		if err := kerr.ErrorForCode(rr.ErrorCode); err != nil {
+		err := kerr.ErrorForCode(rr.ErrorCode)
+		if skipMissing && errors.Is(err, kerr.UnknownTopicOrPartition) {
+			continue
+		}
+		if err != nil {
 			return nil, WithMessage(fmt.Errorf("describing the configs of %s %q: %w", r.typeName(), r.Name, err), derefString(rr.ErrorMessage))
 		}
-		out[i] = ResourceConfigs{Resource: r, Configs: toConfigs(r, rr.Configs)}
+		out = append(out, ResourceConfigs{Resource: r, Configs: toConfigs(r, rr.Configs)})
 	}
 	return out, nil
 }
