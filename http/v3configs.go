@@ -205,12 +205,8 @@ func (f configFamily) list(c *call) error {
 		var data []configData
 		for _, o := range owners {
 			osc := topicScope(o.Resource.Name)
-			if f.allKind == kafka.ConfigBroker {
-				b, err := strconv.ParseInt(o.Resource.Name, 10, 32)
-				if err != nil {
-					return err
-				}
-				osc = brokerScope(int32(b))
+			if o.Resource.Kind == kafka.ConfigBroker {
+				osc = brokerScope(o.Resource.Broker)
 			}
 			for _, e := range o.Configs {
 				data = append(data, f.s.configData(c, id, osc, e))

@@ -33,6 +33,8 @@ type ConfigResource struct {
 	Kind ConfigKind
 	// Name is the topic name or the broker id; empty for ConfigCluster.
 	Name string
+	// Broker is the broker id of a ConfigBroker resource.
+	Broker int32
 }
 
 // TopicConfigResource is the configs of topic.
@@ -42,7 +44,7 @@ func TopicConfigResource(topic string) ConfigResource {
 
 // BrokerConfigResource is the configs of broker id.
 func BrokerConfigResource(id int32) ConfigResource {
-	return ConfigResource{Kind: ConfigBroker, Name: strconv.Itoa(int(id))}
+	return ConfigResource{Kind: ConfigBroker, Name: strconv.Itoa(int(id)), Broker: id}
 }
 
 // ClusterConfigResource is the cluster-wide dynamic broker configs.
@@ -129,7 +131,7 @@ type TopicAlterFailure struct {
 // configs set dynamically for the whole cluster.
 func (a *Admin) Configs(ctx context.Context, r ConfigResource) ([]ConfigEntry, error) {
 	if r.Kind == ConfigBroker {
-		if err := a.checkBroker(ctx, r.Name); err != nil {
+		if err := a.checkBroker(ctx, r.Broker); err != nil {
 			return nil, err
 		}
 	}
@@ -182,7 +184,7 @@ func (a *Admin) AllConfigs(ctx context.Context, kind ConfigKind) ([]ResourceConf
 // name must be a config of r.
 func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, ops []ConfigOp, mode AlterMode, validateOnly bool) error {
 	if r.Kind == ConfigBroker {
-		if err := a.checkBroker(ctx, r.Name); err != nil {
+		if err := a.checkBroker(ctx, r.Broker); err != nil {
 			return err
 		}
 	}
@@ -239,20 +241,18 @@ func (a *Admin) AlterTopicsConfigs(ctx context.Context, alters []TopicConfigAlte
 	return failures, nil
 }
 
-// checkBroker answers 404 "Broker N cannot be found." unless the broker
-// whose id is name is in the cluster: Kafka itself has no answer for a
-// request to a broker that does not exist.
-func (a *Admin) checkBroker(ctx context.Context, name string) error {
+// checkBroker answers 404 "Broker N cannot be found." unless broker id is
+// in the cluster: Kafka itself has no answer for a request to a broker that
+// does not exist.
+func (a *Admin) checkBroker(ctx context.Context, id int32) error {
 	info, err := a.Cluster(ctx)
 	if err != nil {
 		return err
 	}
-	for _, b := range info.Brokers {
-		if strconv.Itoa(int(b.ID)) == name {
-			return nil
-		}
+	if slices.ContainsFunc(info.Brokers, func(b Broker) bool { return b.ID == id }) {
+		return nil
 	}
-	return Errorf(http.StatusNotFound, http.StatusNotFound, "Broker %s cannot be found.", name)
+	return Errorf(http.StatusNotFound, http.StatusNotFound, "Broker %d cannot be found.", id)
 }
 
 // checkConfigNames is the reference's existence check before a safe alter:
