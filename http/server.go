@@ -85,6 +85,9 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	r.RedirectFixedPath = false
 	r.HandleOPTIONS = false
 	r.NotFound = s.plain("not_found", func(c *call) error {
+		if err := s.configTypeNotFound(c.r.URL.Path); err != nil {
+			return err
+		}
 		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
 	})
 	r.MethodNotAllowed = s.plain("method_not_allowed", func(c *call) error {
@@ -145,6 +148,7 @@ func (s *Server) routes() []route {
 		rs = append(rs, s.v3BrokerRoutes()...)
 		rs = append(rs, s.v3TopicRoutes()...)
 		rs = append(rs, s.v3PartitionRoutes()...)
+		rs = append(rs, s.v3ConfigRoutes()...)
 	}
 	return rs
 }
