@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -56,39 +57,90 @@ func (f *Framer) Next() ([]byte, error) {
 		return nil, &FrameError{Msg: fmt.Sprintf("Unexpected character '%s' at byte %d: expected the start of a JSON object", printable(c), f.start)}
 	}
 	f.buf = append(f.buf, c)
-	depth, inString, escaped := 1, false, false
-	for depth > 0 {
-		c, err := f.r.ReadByte()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil, &FrameError{Msg: fmt.Sprintf("Unexpected end of input in the JSON object starting at byte %d", f.start)}
+	s := scanState{depth: 1}
+	for s.depth > 0 {
+		if f.r.Buffered() == 0 {
+			if _, err := f.r.Peek(1); err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil, &FrameError{Msg: fmt.Sprintf("Unexpected end of input in the JSON object starting at byte %d", f.start)}
+				}
+				return nil, err
 			}
-			return nil, err
 		}
-		f.read++
-		if f.max > 0 && len(f.buf) >= f.max {
+		chunk, _ := f.r.Peek(f.r.Buffered())
+		n := s.scan(chunk)
+		if f.max > 0 && len(f.buf)+n > f.max {
 			return nil, ErrValueTooLarge
 		}
-		f.buf = append(f.buf, c)
-		switch {
-		case escaped:
-			escaped = false
-		case inString:
-			switch c {
-			case '\\':
-				escaped = true
-			case '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-		}
+		f.buf = append(f.buf, chunk[:n]...)
+		f.r.Discard(n)
+		f.read += int64(n)
 	}
 	return f.buf, nil
+}
+
+// scanState is where a scan stands inside an object: nesting depth, inside
+// a string or not, and whether the next byte is escaped.
+type scanState struct {
+	depth    int
+	inString bool
+	escaped  bool
+}
+
+// scan advances over chunk until the object closes or chunk ends, and
+// returns how many bytes it consumed. Strings are skipped with IndexByte,
+// so the cost is in the structure, not in the bytes of the values.
+func (s *scanState) scan(chunk []byte) int {
+	i := 0
+	for i < len(chunk) {
+		if s.inString {
+			j := bytes.IndexByte(chunk[i:], '"')
+			if j < 0 {
+				s.escaped = trailingEscape(chunk[i:], s.escaped)
+				return len(chunk)
+			}
+			q := i + j
+			run := 0
+			for k := q - 1; k >= i && chunk[k] == '\\'; k-- {
+				run++
+			}
+			if run == q-i && s.escaped {
+				run++ // the backslash carried over from the last chunk
+			}
+			s.escaped = false
+			i = q + 1
+			if run%2 == 0 {
+				s.inString = false
+			}
+			continue
+		}
+		switch chunk[i] {
+		case '"':
+			s.inString = true
+		case '{', '[':
+			s.depth++
+		case '}', ']':
+			s.depth--
+			if s.depth == 0 {
+				return i + 1
+			}
+		}
+		i++
+	}
+	return i
+}
+
+// trailingEscape reports whether the byte after seg is escaped: seg ends
+// in an odd run of backslashes, counting one carried into seg.
+func trailingEscape(seg []byte, carried bool) bool {
+	run := 0
+	for k := len(seg) - 1; k >= 0 && seg[k] == '\\'; k-- {
+		run++
+	}
+	if run == len(seg) && carried {
+		run++
+	}
+	return run%2 == 1
 }
 
 // skipSpace returns the first byte that is not JSON white space.

@@ -1,10 +1,12 @@
 package codec
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestFramer(t *testing.T) {
@@ -47,5 +49,37 @@ func TestFramerErrors(t *testing.T) {
 	}
 	if _, err := f.Next(); !errors.Is(err, ErrValueTooLarge) {
 		t.Fatalf("a value over the limit: %v", err)
+	}
+}
+
+// TestFramerChunkBoundaries feeds the framer one byte at a time, so that
+// every escape and quote falls on a chunk boundary somewhere, and checks
+// it against encoding/json's own idea of where each value ends.
+func TestFramerChunkBoundaries(t *testing.T) {
+	values := []string{
+		`{"a":"\\"}`,
+		`{"a":"\\\"}{"}`,
+		`{"a":"\\\\\\","b":"\"\"\\\""}`,
+		`{"a":[{"b":"]}"},"\\\\"],"c":{"d":"{"}}`,
+		`{"k":"` + strings.Repeat(`\\`, 33) + `"}`,
+	}
+	for _, one := range []bool{false, true} {
+		var r io.Reader = strings.NewReader(strings.Join(values, " "))
+		if one {
+			r = iotest.OneByteReader(r)
+		}
+		f := NewFramer(r, 0)
+		for i, want := range values {
+			if !json.Valid([]byte(want)) {
+				t.Fatalf("test value %d is not JSON: %s", i, want)
+			}
+			got, err := f.Next()
+			if err != nil || string(got) != want {
+				t.Fatalf("one byte at a time %v, value %d: %q %v, want %q", one, i, got, err, want)
+			}
+		}
+		if _, err := f.Next(); err != io.EOF {
+			t.Fatalf("after the values: %v", err)
+		}
 	}
 }

@@ -102,8 +102,11 @@ type dataJSON struct {
 // mistake is a 400 for this record alone.
 func ParseProduceRequest(raw []byte) (ProduceRequest, error) {
 	var in produceRequestJSON
-	if err := Decode(raw, &in); err != nil {
-		return ProduceRequest{}, recordMappingError(err)
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return ProduceRequest{}, recordMappingError(decodeError(err))
+	}
+	if name, bad := unknownField(raw); bad {
+		return ProduceRequest{}, recordMappingError(&UnknownFieldError{Field: name})
 	}
 	req := ProduceRequest{PartitionID: in.PartitionID, Size: len(raw)}
 	for _, h := range in.Headers {

@@ -144,6 +144,15 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		log.Info("kafka-rest listening", "listener", l.Scheme+"://"+ln.Addr().String())
 	}
 
+	if addr := cfg.str("debug.pprof.listener"); addr != "" {
+		dbg, err := startPprof(addr, log)
+		if err != nil {
+			shutdown(servers, 0, log)
+			return err
+		}
+		servers = append(servers, dbg)
+	}
+
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down", "grace", cfg.ms("shutdown.graceful.ms"))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -41,6 +42,7 @@ func settings() []setting {
 		{key: "shutdown.graceful.ms", def: "5000", doc: "On SIGINT/SIGTERM, how long in-flight requests may take to finish before connections are closed.", check: intRange(0, 1<<31-1)},
 		{key: "idle.timeout.ms", def: "30000", doc: "How long an idle keep-alive connection stays open.", check: intRange(1, 1<<31-1)},
 		{key: "max.request.header.size", def: "8192", doc: "Largest request header block, in bytes.", check: intRange(1024, 1<<24)},
+		{key: "debug.pprof.listener", def: "", doc: "host:port of an opt-in debug listener serving Go's pprof profiles at /debug/pprof/; empty: off. Never expose it publicly.", check: hostPortOrEmpty},
 		{key: "use.custom.request.logging", def: "true", doc: "Write a log line per request (method, route, status, error code, duration).", check: boolean},
 
 		// Kafka.
@@ -251,6 +253,16 @@ func bootstrapList(v string) error {
 		if i <= 0 || intRange(1, 65535)(hp[i+1:]) != nil {
 			return fmt.Errorf("%q is not host:port", s)
 		}
+	}
+	return nil
+}
+
+func hostPortOrEmpty(v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, port, err := net.SplitHostPort(v); err != nil || intRange(0, 65535)(port) != nil {
+		return fmt.Errorf("must be host:port, such as 127.0.0.1:6060")
 	}
 	return nil
 }
