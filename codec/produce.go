@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"math"
@@ -242,6 +243,23 @@ func (s Serialized) Size() int {
 		return -1
 	}
 	return len(s.Bytes)
+}
+
+// Serializer turns the key or value of a produce request into record
+// bytes. The schema formats need one backed by a Schema Registry, which
+// resolves subjects and schemas and writes Confluent's wire format;
+// Schemaless serves BINARY, JSON and STRING and answers the rest with
+// ErrSchemaRegistryRequired.
+type Serializer interface {
+	Serialize(ctx context.Context, topic string, isKey bool, d *Data) (Serialized, error)
+}
+
+// Schemaless is the Serializer of a proxy without a Schema Registry.
+type Schemaless struct{}
+
+// Serialize implements Serializer with SerializeSchemaless.
+func (Schemaless) Serialize(_ context.Context, _ string, _ bool, d *Data) (Serialized, error) {
+	return SerializeSchemaless(d)
 }
 
 // SerializeSchemaless turns BINARY, JSON and STRING data into bytes as the

@@ -10,6 +10,7 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/codec"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -44,6 +45,9 @@ type Config struct {
 	// BatchCreditWait bounds how long a batch waits for produce credit
 	// before its entries are answered 429.
 	BatchCreditWait time.Duration
+	// Serializer makes record bytes of produced keys and values; nil
+	// means codec.Schemaless (no Schema Registry).
+	Serializer codec.Serializer
 	// ResourceNameAuthority is the authority of crn:// resource names.
 	ResourceNameAuthority string
 	// PreferredMediaTypes are the types an error outside any route (415)
@@ -63,20 +67,25 @@ func DefaultConfig() Config {
 
 // Server is the proxy's HTTP API: an http.Handler.
 type Server struct {
-	cfg    Config
-	sys    *actors.System
-	log    *slog.Logger
-	urls   urlBuilder
-	router *httprouter.Router
+	cfg        Config
+	serializer codec.Serializer
+	sys        *actors.System
+	log        *slog.Logger
+	urls       urlBuilder
+	router     *httprouter.Router
 }
 
 // New builds the HTTP API on top of the actor system.
 func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	s := &Server{
-		cfg:  cfg,
-		sys:  sys,
-		log:  log,
-		urls: urlBuilder{advertised: cfg.AdvertisedListeners, listeners: cfg.Listeners, hostName: cfg.HostName},
+		cfg:        cfg,
+		serializer: cfg.Serializer,
+		sys:        sys,
+		log:        log,
+		urls:       urlBuilder{advertised: cfg.AdvertisedListeners, listeners: cfg.Listeners, hostName: cfg.HostName},
+	}
+	if s.serializer == nil {
+		s.serializer = codec.Schemaless{}
 	}
 	r := httprouter.New()
 	// Jersey treats /v3/clusters/ as /v3/clusters: ServeHTTP trims the

@@ -109,15 +109,15 @@ func checkCharset(c *call) error {
 
 // toRecord turns a parsed request record into one to produce, or the
 // per-record error that answers it.
-func toRecord(req codec.ProduceRequest) (*actors.ProduceRecord, *pendingRecord, error) {
+func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRequest) (*actors.ProduceRecord, *pendingRecord, error) {
 	if req.PartitionID != nil && *req.PartitionID < 0 {
 		return nil, nil, kafka.Errorf(nethttp.StatusNotFound, kafka.CodePartitionNotFound, "Partition not found.")
 	}
-	key, err := codec.SerializeSchemaless(req.Key)
+	key, err := s.serializer.Serialize(ctx, topic, true, req.Key)
 	if err != nil {
 		return nil, nil, err
 	}
-	value, err := codec.SerializeSchemaless(req.Value)
+	value, err := s.serializer.Serialize(ctx, topic, false, req.Value)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -149,7 +149,7 @@ func (s *Server) send(ctx context.Context, ps *actors.ProduceStream, clusterID, 
 	if err := s.sys.AllowProduce(clusterID, req.Size); err != nil {
 		return &pendingRecord{line: recordError(err)}
 	}
-	rec, p, err := toRecord(req)
+	rec, p, err := s.toRecord(ctx, topic, req)
 	if err != nil {
 		return &pendingRecord{line: recordError(err)}
 	}
