@@ -226,6 +226,16 @@ func parseTimestamp(raw json.RawMessage) (time.Time, error) {
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
 }
 
+// plainString returns the contents of raw when it is a JSON string without
+// escapes, sharing raw's memory so that the hot path copies nothing; ok is
+// false for anything else, which the decoder then handles.
+func plainString(raw []byte) ([]byte, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' || bytes.IndexByte(raw[1:len(raw)-1], '\\') >= 0 {
+		return nil, false
+	}
+	return raw[1 : len(raw)-1 : len(raw)-1], true
+}
+
 // Serialized is a key or value made into record bytes.
 type Serialized struct {
 	// Bytes are nil for a null key or value.
@@ -281,16 +291,26 @@ func SerializeSchemaless(d *Data) (Serialized, error) {
 	}
 	switch d.Format {
 	case Binary:
-		var s string
-		if err := json.Unmarshal(d.Raw, &s); err != nil {
-			return out, badRequest("data=%s is not a base64 string.", d.Raw)
+		src, ok := plainString(d.Raw)
+		if !ok {
+			var s string
+			if json.Unmarshal(d.Raw, &s) != nil {
+				return out, badRequest("data=%s is not a base64 string.", d.Raw)
+			}
+			src = []byte(s)
 		}
-		b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+		src = bytes.TrimRight(src, "=")
+		b := make([]byte, base64.RawStdEncoding.DecodedLen(len(src)))
+		n, err := base64.RawStdEncoding.Decode(b, src)
 		if err != nil {
-			return out, badRequest("data=%q is not a valid base64 string.", s)
+			return out, badRequest("data=%q is not a valid base64 string.", src)
 		}
-		out.Bytes = b
+		out.Bytes = b[:n]
 	case String:
+		if b, ok := plainString(d.Raw); ok {
+			out.Bytes = b // d.Raw is this record's own copy: no need for another
+			break
+		}
 		var s string
 		if err := json.Unmarshal(d.Raw, &s); err != nil {
 			return out, badRequest("data=%s is not a string.", d.Raw)
