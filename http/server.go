@@ -123,6 +123,7 @@ func (s *Server) routes() []route {
 	if s.cfg.V3 {
 		rs = append(rs, s.openAPIRoutes()...)
 		rs = append(rs, s.v3ClusterRoutes()...)
+		rs = append(rs, s.v3ConsumerGroupRoutes()...)
 	}
 	return rs
 }
