@@ -124,6 +124,7 @@ func (s *Server) routes() []route {
 		rs = append(rs, s.openAPIRoutes()...)
 		rs = append(rs, s.v3ClusterRoutes()...)
 		rs = append(rs, s.v3ConsumerGroupRoutes()...)
+		rs = append(rs, s.v3ACLRoutes()...)
 	}
 	return rs
 }
