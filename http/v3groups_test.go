@@ -96,12 +96,17 @@ func groupsTopic(t *testing.T, p *proxy, name string) {
 	})
 }
 
-// groupsProduce writes n records to each of the partitions.
-func groupsProduce(t *testing.T, cl *kgo.Client, topic string, n map[int32]int) {
+// groupsProduce writes count[p] records to each partition p.
+func groupsProduce(t *testing.T, bootstrap, topic string, count map[int32]int) {
 	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
 	var rs []*kgo.Record
-	for p, count := range n {
-		for i := range count {
+	for p, n := range count {
+		for i := range n {
 			rs = append(rs, &kgo.Record{Topic: topic, Partition: p, Value: []byte(strconv.Itoa(i))})
 		}
 	}
@@ -110,36 +115,34 @@ func groupsProduce(t *testing.T, cl *kgo.Client, topic string, n map[int32]int) 
 	}
 }
 
-func TestV3ConsumerGroups(t *testing.T) {
-	run := startGARun(t)
-	p, bootstrap, id, sfx := run.p, run.bootstrap, run.id, run.sfx
-	ctx := context.Background()
-	topic, group, clientID := "groups-"+sfx, "groups-"+sfx, "groups-client-"+sfx
-	groupsTopic(t, p, topic)
-
-	producer, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+// groupsConsumer starts a group consumer of the topic that commits only
+// when told to; at the end of the test it leaves, and the group is
+// deleted.
+func groupsConsumer(t *testing.T, run gaRun, group, topic, clientID string, opts ...kgo.Opt) *kgo.Client {
+	t.Helper()
+	opts = append([]kgo.Opt{kgo.SeedBrokers(run.bootstrap), kgo.ClientID(clientID), kgo.ConsumerGroup(group),
+		kgo.ConsumeTopics(topic), kgo.DisableAutoCommit(), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())}, opts...)
+	consumer, err := kgo.NewClient(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer producer.Close()
-	groupsProduce(t, producer, topic, map[int32]int{0: 10, 1: 10, 2: 10})
-
-	consumer, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.ClientID(clientID), kgo.ConsumerGroup(group),
-		kgo.ConsumeTopics(topic), kgo.DisableAutoCommit(), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
+	t.Cleanup(func() {
 		consumer.Close() // leaves the group
-		if _, err := p.admin.DeleteGroup(context.Background(), group); err != nil {
+		if _, err := run.p.admin.DeleteGroup(context.Background(), group); err != nil {
 			t.Errorf("deleting group %s: %v", group, err)
 		}
-	}()
-	// Every record, by partition and offset, to commit some of them.
+	})
+	return consumer
+}
+
+// groupsConsume polls until n records came, and returns them by partition
+// and offset, to commit some of them.
+func groupsConsume(t *testing.T, consumer *kgo.Client, n int) map[int32]map[int64]*kgo.Record {
+	t.Helper()
 	consumed := make(map[int32]map[int64]*kgo.Record)
-	for got := 0; got < 30; {
-		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		fs := consumer.PollFetches(pctx)
+	for got := 0; got < n; {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		fs := consumer.PollFetches(ctx)
 		cancel()
 		if err := fs.Err0(); err != nil {
 			t.Fatalf("consuming: %v", err)
@@ -152,6 +155,18 @@ func TestV3ConsumerGroups(t *testing.T) {
 			got++
 		})
 	}
+	return consumed
+}
+
+func TestV3ConsumerGroups(t *testing.T) {
+	run := startGARun(t)
+	p, bootstrap, id, sfx := run.p, run.bootstrap, run.id, run.sfx
+	ctx := context.Background()
+	topic, group, clientID := "groups-"+sfx, "groups-"+sfx, "groups-client-"+sfx
+	groupsTopic(t, p, topic)
+	groupsProduce(t, bootstrap, topic, map[int32]int{0: 10, 1: 10, 2: 10})
+	consumer := groupsConsumer(t, run, group, topic, clientID)
+	consumed := groupsConsume(t, consumer, 30)
 
 	// The group is stable, its one member owning the three partitions,
 	// in Kafka and through the proxy.
@@ -258,7 +273,7 @@ func TestV3ConsumerGroups(t *testing.T) {
 	if err := consumer.CommitRecords(ctx, consumed[0][9], consumed[1][3]); err != nil {
 		t.Fatalf("committing: %v", err)
 	}
-	groupsProduce(t, producer, topic, map[int32]int{0: 5, 1: 2})
+	groupsProduce(t, bootstrap, topic, map[int32]int{0: 5, 1: 2})
 
 	// What kadm computes from the same Kafka.
 	var kadmLag kadm.GroupLag
@@ -347,12 +362,7 @@ func TestV3SimpleConsumerGroup(t *testing.T) {
 	ctx := context.Background()
 	topic, group := "groups-simple-"+sfx, "groups-simple-"+sfx
 	groupsTopic(t, p, topic)
-	producer, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer producer.Close()
-	groupsProduce(t, producer, topic, map[int32]int{0: 3, 2: 7})
+	groupsProduce(t, bootstrap, topic, map[int32]int{0: 3, 2: 7})
 
 	offsets := make(kadm.Offsets)
 	offsets.AddOffset(topic, 0, 1, -1)
@@ -403,4 +413,81 @@ func TestV3SimpleConsumerGroup(t *testing.T) {
 		"max_lag_client_id":"","max_lag_instance_id":null,"max_lag_topic_name":%[5]q,"max_lag_partition_id":0,
 		"max_lag_partition":{"related":"%[6]s/topics/%[5]s/partitions/0"}}`,
 		g, crn, id, group, topic, base))
+}
+
+// TestV3NewProtocolConsumerGroup covers a group of the consumer protocol
+// (KIP-848), whose partitions the broker assigns.
+func TestV3NewProtocolConsumerGroup(t *testing.T) {
+	run := startGARun(t)
+	p, bootstrap, id, sfx := run.p, run.bootstrap, run.id, run.sfx
+	ctx := context.Background()
+	topic, group, clientID := "groups-848-"+sfx, "groups-848-"+sfx, "groups-848-client-"+sfx
+	groupsTopic(t, p, topic)
+	groupsProduce(t, bootstrap, topic, map[int32]int{0: 4, 1: 4, 2: 4})
+	consumer := groupsConsumer(t, run, group, topic, clientID, kgo.ServerSideBalancer(), kgo.Balancers(kgo.CooperativeStickyBalancer()))
+	consumed := groupsConsume(t, consumer, 12)
+
+	var described kadm.DescribedConsumerGroup
+	groupsEventually(t, "the group is stable", func() error {
+		ds, err := p.admin.DescribeConsumerGroups(ctx, group)
+		if err != nil {
+			return err
+		}
+		d := ds[group]
+		if d.Err != nil {
+			return d.Err
+		}
+		if d.State != "Stable" || len(d.Members) != 1 || len(d.AssignedPartitions().Sorted()) != 1 ||
+			len(d.AssignedPartitions().Sorted()[0].Partitions) != 3 {
+			return fmt.Errorf("state %s, %d members, assigned %v", d.State, len(d.Members), d.AssignedPartitions())
+		}
+		described = d
+		return nil
+	})
+	member := described.Members[0].MemberID
+	// The embedded cluster names assigned topics by id alone, which kadm,
+	// and so the proxy, reads as no name: what the proxy says is checked
+	// against what kadm says.
+	assigned := described.AssignedPartitions().Sorted()[0].Topic
+	base := p.url + "/v3/clusters/" + id
+	g := base + "/consumer-groups/" + group
+	crn := "crn:///kafka=" + id + "/consumer-group=" + group
+	r := p.do(t, "GET", "/v3/clusters/"+id+"/consumer-groups/"+group, "").expect(t, 200, "application/json")
+	sameJSON(t, r.body, fmt.Sprintf(`{"kind":"KafkaConsumerGroup","metadata":{"self":%q,"resource_name":%q},
+		"cluster_id":%q,"consumer_group_id":%q,"is_simple":false,"partition_assignor":%q,"state":"STABLE","type":"CONSUMER",
+		"is_mixed_consumer_group":false,"coordinator":{"related":"%s/brokers/%d"},
+		"consumers":{"related":"%s/consumers"},"lag_summary":{"related":"%s/lag-summary"}}`,
+		g, crn, id, group, described.AssignorName, base, described.Coordinator.NodeID, g, g))
+	r = p.do(t, "GET", "/v3/clusters/"+id+"/consumer-groups/"+group+"/consumers/"+member+"/assignments", "").expect(t, 200, "application/json")
+	var assignments struct {
+		Data []struct {
+			Topic     string `json:"topic_name"`
+			Partition int32  `json:"partition_id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(r.body, &assignments); err != nil {
+		t.Fatal(err)
+	}
+	if len(assignments.Data) != 3 {
+		t.Fatalf("assignments %s, want three", r.body)
+	}
+	for i, a := range assignments.Data {
+		if a.Topic != assigned || a.Partition != int32(i) {
+			t.Fatalf("assignments %s, want partitions 0 to 2 of %q in order", r.body, assigned)
+		}
+	}
+
+	if err := consumer.CommitRecords(ctx, consumed[2][1]); err != nil {
+		t.Fatalf("committing: %v", err)
+	}
+	owner, ownerClient := "", ""
+	if described.AssignedPartitions().Lookup(topic, 2) {
+		owner, ownerClient = member, clientID
+	}
+	r = p.do(t, "GET", "/v3/clusters/"+id+"/consumer-groups/"+group+"/lags", "").expect(t, 200, "application/json")
+	sameJSON(t, r.body, fmt.Sprintf(`{"kind":"KafkaConsumerLagList","metadata":{"self":"%[1]s/lags","next":null},"data":[{"kind":"KafkaConsumerLag",
+		"metadata":{"self":"%[1]s/lags/%[2]s/partitions/2","resource_name":"%[3]s/lag=%[2]s/partition=2"},
+		"cluster_id":%[4]q,"consumer_group_id":%[5]q,"topic_name":%[2]q,"partition_id":2,
+		"consumer_id":%[6]q,"instance_id":null,"client_id":%[7]q,"current_offset":2,"log_end_offset":4,"lag":2}]}`,
+		g, topic, crn, id, group, owner, ownerClient))
 }
