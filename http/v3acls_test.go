@@ -121,6 +121,10 @@ func TestV3ACLs(t *testing.T) {
 		r = p.do(t, "GET", "/v3/clusters/"+id+"/acls?principal="+enc(bob)+"&permission=allow", "").expect(t, 200, "application/json")
 		self := base + "?resource_type=ANY&resource_name=&pattern_type=ANY&principal=" + enc(bob) + "&host=&operation=ANY&permission=ALLOW"
 		sameJSON(t, r.body, fmt.Sprintf(`{"kind":"KafkaAclList","metadata":{"self":%q,"next":null},"data":[%s]}`, self, bobACL))
+		// Values are encoded as Java's URLEncoder encodes them.
+		r = p.do(t, "GET", "/v3/clusters/"+id+"/acls?resource_name=x%20y~z%2F%C3%A9&principal="+enc(bob), "").expect(t, 200, "application/json")
+		self = base + "?resource_type=ANY&resource_name=x+y%7Ez%2F%C3%A9&pattern_type=ANY&principal=" + enc(bob) + "&host=&operation=ANY&permission=ANY"
+		sameJSON(t, r.body, fmt.Sprintf(`{"kind":"KafkaAclList","metadata":{"self":%q,"next":null},"data":[]}`, self))
 	})
 	t.Run("search errors", func(t *testing.T) {
 		acls := "/v3/clusters/" + id + "/acls"

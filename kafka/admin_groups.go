@@ -96,7 +96,9 @@ func groupState(s string) string {
 // the reference leaves them out.
 func (a *Admin) ConsumerGroups(ctx context.Context) ([]ConsumerGroup, error) {
 	listed, err := a.adm.ListGroups(ctx)
-	if err != nil {
+	// As the Java client's valid listings: the groups of the brokers
+	// that answered.
+	if se, ok := errors.AsType[*kadm.ShardErrors](err); err != nil && (!ok || se.AllFailed) {
 		return nil, err
 	}
 	var ids []string
@@ -316,7 +318,8 @@ func (a *Admin) ConsumerLags(ctx context.Context, groupID string) ([]ConsumerLag
 	// Partitions without a committed offset (or whose offset cannot be
 	// read) have no lag in the reference's sense.
 	fetched.KeepFunc(func(o kadm.OffsetResponse) bool { return o.Err == nil && o.At >= 0 })
-	topics := fetched.Partitions().Topics()
+	committed := fetched.Partitions()
+	topics := committed.Topics()
 	if len(topics) == 0 {
 		return nil, Errorf(http.StatusNotFound, http.StatusNotFound, "Consumer group offsets could not be found.")
 	}
@@ -327,11 +330,8 @@ func (a *Admin) ConsumerLags(ctx context.Context, groupID string) ([]ConsumerLag
 	for t, ps := range ends {
 		// A topic that no longer exists comes back as partition -1 with
 		// the error the Java client fails the whole listing with.
-		if o, ok := ps[-1]; ok && o.Err != nil {
-			return nil, o.Err
-		}
 		for _, o := range ps {
-			if o.Err != nil && fetched.Partitions().Lookup(t, o.Partition) {
+			if o.Err != nil && (o.Partition == -1 || committed.Lookup(t, o.Partition)) {
 				return nil, o.Err
 			}
 		}
