@@ -128,7 +128,7 @@ func TestV3ACLs(t *testing.T) {
 	})
 	t.Run("search errors", func(t *testing.T) {
 		acls := "/v3/clusters/" + id + "/acls"
-		expectErrors(t, p, []errorCase{
+		expectGAErrors(t, p, []gaErrorCase{
 			{"GET", acls + "?resource_type=teapot", 404, 404, "The valid values for ResourceType do not include 'teapot'"},
 			{"GET", acls + "?operation=teapot", 404, 404, "The valid values for Operation do not include 'teapot'"},
 			{"GET", acls + "?pattern_type=unknown", 400, 400, "pattern_type cannot be UNKNOWN"},
@@ -190,7 +190,7 @@ func TestV3ACLs(t *testing.T) {
 	})
 	t.Run("delete errors", func(t *testing.T) {
 		acls := "/v3/clusters/" + id + "/acls"
-		expectErrors(t, p, []errorCase{
+		expectGAErrors(t, p, []gaErrorCase{
 			{"DELETE", acls, 400, 400, "resource_type cannot be unspecified or UNKNOWN"},
 			{"DELETE", acls + "?resource_type=topic", 400, 400, "pattern_type cannot be unspecified or UNKNOWN"},
 			{"DELETE", acls + "?resource_type=teapot", 404, 404, "The valid values for ResourceType do not include 'teapot'"},

@@ -110,10 +110,10 @@ func (s *Server) groupCluster(c *call) (string, error) {
 	return id, err
 }
 
-// partitionParam reads the partition_id path parameter; one that is not a
-// number names no resource, as a JAX-RS int parameter that fails to
+// groupPartitionParam reads the partition_id path parameter; one that is
+// not a number names no resource, as a JAX-RS int parameter that fails to
 // convert.
-func partitionParam(c *call) (int32, error) {
+func groupPartitionParam(c *call) (int32, error) {
 	p, err := strconv.ParseInt(c.param("partition_id"), 10, 32)
 	if err != nil {
 		return 0, errNotFound()
@@ -144,9 +144,9 @@ func groupDoesNotExist(group string) error {
 	return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Consumer Group %s does not exist.", group)
 }
 
-// consumer is the consumer of the request; nil when its group has none of
-// that id.
-func (s *Server) consumer(c *call) (string, string, *kafka.Consumer, error) {
+// groupConsumer is the consumer of the request; nil when its group has
+// none of that id.
+func (s *Server) groupConsumer(c *call) (string, string, *kafka.GroupConsumer, error) {
 	id, g, err := s.consumerGroup(c, groupDoesNotExist)
 	if err != nil {
 		return "", "", nil, err
@@ -200,7 +200,7 @@ func (s *Server) getConsumerGroup(c *call) error {
 	return c.json(nethttp.StatusOK, s.consumerGroupData(c, id, *g))
 }
 
-func (s *Server) consumerData(c *call, clusterID, group string, m kafka.Consumer) consumerData {
+func (s *Server) consumerData(c *call, clusterID, group string, m kafka.GroupConsumer) consumerData {
 	self := []string{"consumer-groups", group, "consumers", m.ID}
 	return consumerData{
 		Kind:            "KafkaConsumer",
@@ -228,7 +228,7 @@ func (s *Server) listConsumers(c *call) error {
 }
 
 func (s *Server) getConsumer(c *call) error {
-	id, group, m, err := s.consumer(c)
+	id, group, m, err := s.groupConsumer(c)
 	if err != nil {
 		return err
 	}
@@ -256,8 +256,8 @@ func (s *Server) consumerAssignmentData(c *call, clusterID, group, consumer stri
 
 // assignedConsumer is the consumer of the request, for the assignment
 // resources: an unknown one is 404 "Consumer X does not exist.".
-func (s *Server) assignedConsumer(c *call) (string, string, *kafka.Consumer, error) {
-	id, group, m, err := s.consumer(c)
+func (s *Server) assignedConsumer(c *call) (string, string, *kafka.GroupConsumer, error) {
+	id, group, m, err := s.groupConsumer(c)
 	if err == nil && m == nil {
 		err = kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Consumer %s does not exist.", c.param("consumer_id"))
 	}
@@ -278,7 +278,7 @@ func (s *Server) listConsumerAssignments(c *call) error {
 }
 
 func (s *Server) getConsumerAssignment(c *call) error {
-	partition, err := partitionParam(c)
+	partition, err := groupPartitionParam(c)
 	if err != nil {
 		return err
 	}
@@ -343,7 +343,7 @@ func (s *Server) listConsumerLags(c *call) error {
 }
 
 func (s *Server) getConsumerLag(c *call) error {
-	partition, err := partitionParam(c)
+	partition, err := groupPartitionParam(c)
 	if err != nil {
 		return err
 	}

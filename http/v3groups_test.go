@@ -35,15 +35,15 @@ func startGARun(t *testing.T) gaRun {
 	return gaRun{p: p, bootstrap: bootstrap, id: md.Cluster, sfx: fmt.Sprintf("%d-%d", time.Now().UnixNano()%1e9, rand.IntN(1e6))}
 }
 
-// errorCase is a request and the error it must get.
-type errorCase struct {
+// gaErrorCase is a request and the error it must get.
+type gaErrorCase struct {
 	method, path string
 	status, code int
 	message      string
 }
 
-// expectErrors sends each request, checking its error.
-func expectErrors(t *testing.T, p *proxy, cases []errorCase) {
+// expectGAErrors sends each request, checking its error.
+func expectGAErrors(t *testing.T, p *proxy, cases []gaErrorCase) {
 	t.Helper()
 	for _, c := range cases {
 		p.do(t, c.method, c.path, "").expectError(t, c.status, c.code, c.message, "application/json")
@@ -334,7 +334,7 @@ func TestV3ConsumerGroups(t *testing.T) {
 	t.Run("unknown group", func(t *testing.T) {
 		unknown := "/v3/clusters/" + id + "/consumer-groups/no-" + group
 		doesNotExist, notFound := "Consumer Group no-"+group+" does not exist.", "Consumer Group no-"+group+" could not be found."
-		expectErrors(t, p, []errorCase{
+		expectGAErrors(t, p, []gaErrorCase{
 			{"GET", unknown, 404, 404, "HTTP 404 Not Found"},
 			{"GET", unknown + "/consumers", 404, 404, doesNotExist},
 			{"GET", unknown + "/consumers/" + member, 404, 404, doesNotExist},

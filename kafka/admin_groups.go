@@ -30,11 +30,11 @@ type ConsumerGroup struct {
 	// the classic protocol (or do not say).
 	Mixed       bool
 	Coordinator int32
-	Consumers   []Consumer
+	Consumers   []GroupConsumer
 }
 
-// Consumer is one member of a consumer group.
-type Consumer struct {
+// GroupConsumer is one member of a consumer group.
+type GroupConsumer struct {
 	ID         string
 	InstanceID *string
 	ClientID   string
@@ -252,7 +252,7 @@ func fromConsumerGroup(d kadm.DescribedConsumerGroup) ConsumerGroup {
 		if m.MemberType != 1 {
 			g.Mixed = true
 		}
-		c := Consumer{ID: m.MemberID, InstanceID: m.InstanceID, ClientID: m.ClientID}
+		c := GroupConsumer{ID: m.MemberID, InstanceID: m.InstanceID, ClientID: m.ClientID}
 		for t, ps := range m.Assignment {
 			for p := range ps {
 				c.Assignments = append(c.Assignments, ConsumerAssignment{t, p})
@@ -274,7 +274,7 @@ func fromClassicGroup(d kadm.DescribedGroup) ConsumerGroup {
 		Coordinator:       d.Coordinator.NodeID,
 	}
 	for _, m := range d.Members {
-		c := Consumer{ID: m.MemberID, InstanceID: m.InstanceID, ClientID: m.ClientID}
+		c := GroupConsumer{ID: m.MemberID, InstanceID: m.InstanceID, ClientID: m.ClientID}
 		if as, ok := m.Assigned.AsConsumer(); ok {
 			for _, t := range as.Topics {
 				for _, p := range t.Partitions {
@@ -336,7 +336,7 @@ func (a *Admin) ConsumerLags(ctx context.Context, groupID string) ([]ConsumerLag
 			}
 		}
 	}
-	members := make(map[ConsumerAssignment]*Consumer)
+	members := make(map[ConsumerAssignment]*GroupConsumer)
 	for i := range g.Consumers {
 		for _, tp := range g.Consumers[i].Assignments {
 			members[tp] = &g.Consumers[i]
