@@ -158,6 +158,8 @@ func (s *Server) routes() []route {
 		rs = append(rs, s.v3TopicRoutes()...)
 		rs = append(rs, s.v3PartitionRoutes()...)
 		rs = append(rs, s.v3ConfigRoutes()...)
+		rs = append(rs, s.v3ConsumerGroupRoutes()...)
+		rs = append(rs, s.v3ACLRoutes()...)
 	}
 	return rs
 }
