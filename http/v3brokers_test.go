@@ -64,8 +64,8 @@ func TestV3Brokers(t *testing.T) {
 			expectError(t, 404, 404, "Cluster foobar cannot be found.", ct)
 	})
 	t.Run("partition replicas", func(t *testing.T) {
-		topic := tpName(t, "topics-brokers")
-		td := tpCreate(t, p, topic, 2)
+		topic := uniqueName(t, "topics-brokers")
+		td := createTopic(t, p, topic, 2)
 		b := td.Partitions[0].Replicas[0]
 		r := p.do(t, "GET", fmt.Sprintf("%s/%d/partition-replicas", base, b), "").expect(t, 200, ct)
 		data := tpList(t, r, "KafkaReplicaList", fmt.Sprintf("%s%s/%d/partition-replicas", p.url, base, b))

@@ -2,8 +2,6 @@ package http_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -41,47 +39,12 @@ func newConfigsEnv(t *testing.T, bootstrap string) configsEnv {
 	return configsEnv{p: p, id: md.Cluster, base: p.url + "/v3/clusters/" + md.Cluster}
 }
 
-// configsName is a name no other test or run uses.
-func configsName(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "configs-" + hex.EncodeToString(b)
-}
-
-// eventually retries check until it passes: the real broker applies
-// metadata and config changes a moment after it answers.
-func eventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // createTopic creates a one-partition topic that the test deletes when it
 // ends, and waits until Kafka describes its configs.
 func (e configsEnv) createTopic(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	name := configsName(t)
-	if _, err := e.p.admin.CreateTopic(ctx, 1, 1, nil, name); err != nil {
-		t.Fatalf("creating topic %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if _, err := e.p.admin.DeleteTopics(context.Background(), name); err != nil {
-			t.Errorf("deleting topic %s: %v", name, err)
-		}
-	})
+	name := uniqueName(t, "configs")
+	createTopic(t, e.p, name, 1)
 	eventually(t, "describing the new topic "+name, func() error {
 		_, err := e.topicConfigs(name)
 		return err
@@ -421,7 +384,7 @@ func TestV3TopicConfigs(t *testing.T) {
 		r.expectError(t, 400, 40002, res[0].ErrMessage, "application/json")
 	})
 	t.Run("no such topic", func(t *testing.T) {
-		sameErrorEverywhere(t, p, "/v3/clusters/"+e.id+"/topics/"+configsName(t)+"/configs",
+		sameErrorEverywhere(t, p, "/v3/clusters/"+e.id+"/topics/"+uniqueName(t, "configs")+"/configs",
 			404, 40403, "This server does not host this topic-partition.")
 	})
 	t.Run("no such config", func(t *testing.T) {
@@ -589,7 +552,7 @@ func TestV3AlterManyTopicsConfigs(t *testing.T) {
 		})
 	})
 	t.Run("pre-validation fails the whole request", func(t *testing.T) {
-		missing := configsName(t)
+		missing := uniqueName(t, "configs")
 		p.do(t, "POST", alter, fmt.Sprintf(`{"data":[
 			{"topic_name":%q,"configs":[{"name":"retention.ms","value":"1800000"}]},
 			{"topic_name":%q,"configs":[{"name":"cleanup.policy","value":"compact"}]}]}`, t1, missing), jsonCT).

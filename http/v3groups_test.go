@@ -50,52 +50,6 @@ func expectGAErrors(t *testing.T, p *proxy, cases []gaErrorCase) {
 	}
 }
 
-// groupsEventually retries check every 100 ms until it passes or 30 s
-// pass: groups rebalance, and the real broker's metadata is eventually
-// consistent.
-func groupsEventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// groupsTopic creates a topic of three partitions, deleted at the end of
-// the test.
-func groupsTopic(t *testing.T, p *proxy, name string) {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := p.admin.CreateTopic(ctx, 3, 1, nil, name); err != nil {
-		t.Fatalf("creating topic %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if _, err := p.admin.DeleteTopic(context.Background(), name); err != nil {
-			t.Errorf("deleting topic %s: %v", name, err)
-		}
-	})
-	groupsEventually(t, "the new topic's partitions have leaders", func() error {
-		ends, err := p.admin.ListEndOffsets(ctx, name)
-		if err != nil {
-			return err
-		}
-		if err := ends.Error(); err != nil {
-			return err
-		}
-		if len(ends[name]) != 3 {
-			return fmt.Errorf("%d partitions listed", len(ends[name]))
-		}
-		return nil
-	})
-}
-
 // groupsProduce writes count[p] records to each partition p.
 func groupsProduce(t *testing.T, bootstrap, topic string, count map[int32]int) {
 	t.Helper()
@@ -163,7 +117,7 @@ func TestV3ConsumerGroups(t *testing.T) {
 	p, bootstrap, id, sfx := run.p, run.bootstrap, run.id, run.sfx
 	ctx := context.Background()
 	topic, group, clientID := "groups-"+sfx, "groups-"+sfx, "groups-client-"+sfx
-	groupsTopic(t, p, topic)
+	createTopic(t, p, topic, 3)
 	groupsProduce(t, bootstrap, topic, map[int32]int{0: 10, 1: 10, 2: 10})
 	consumer := groupsConsumer(t, run, group, topic, clientID)
 	consumed := groupsConsume(t, consumer, 30)
@@ -171,7 +125,7 @@ func TestV3ConsumerGroups(t *testing.T) {
 	// The group is stable, its one member owning the three partitions,
 	// in Kafka and through the proxy.
 	var described kadm.DescribedGroup
-	groupsEventually(t, "the group is stable", func() error {
+	eventually(t, "the group is stable", func() error {
 		ds, err := p.admin.DescribeGroups(ctx, group)
 		if err != nil {
 			return err
@@ -277,7 +231,7 @@ func TestV3ConsumerGroups(t *testing.T) {
 
 	// What kadm computes from the same Kafka.
 	var kadmLag kadm.GroupLag
-	groupsEventually(t, "kadm sees the new ends", func() error {
+	eventually(t, "kadm sees the new ends", func() error {
 		lags, err := p.admin.Lag(ctx, group)
 		if err != nil {
 			return err
@@ -361,7 +315,7 @@ func TestV3SimpleConsumerGroup(t *testing.T) {
 	p, bootstrap, id, sfx := run.p, run.bootstrap, run.id, run.sfx
 	ctx := context.Background()
 	topic, group := "groups-simple-"+sfx, "groups-simple-"+sfx
-	groupsTopic(t, p, topic)
+	createTopic(t, p, topic, 3)
 	groupsProduce(t, bootstrap, topic, map[int32]int{0: 3, 2: 7})
 
 	offsets := make(kadm.Offsets)
@@ -422,13 +376,13 @@ func TestV3NewProtocolConsumerGroup(t *testing.T) {
 	p, bootstrap, id, sfx := run.p, run.bootstrap, run.id, run.sfx
 	ctx := context.Background()
 	topic, group, clientID := "groups-848-"+sfx, "groups-848-"+sfx, "groups-848-client-"+sfx
-	groupsTopic(t, p, topic)
+	createTopic(t, p, topic, 3)
 	groupsProduce(t, bootstrap, topic, map[int32]int{0: 4, 1: 4, 2: 4})
 	consumer := groupsConsumer(t, run, group, topic, clientID, kgo.ServerSideBalancer(), kgo.Balancers(kgo.CooperativeStickyBalancer()))
 	consumed := groupsConsume(t, consumer, 12)
 
 	var described kadm.DescribedConsumerGroup
-	groupsEventually(t, "the group is stable", func() error {
+	eventually(t, "the group is stable", func() error {
 		ds, err := p.admin.DescribeConsumerGroups(ctx, group)
 		if err != nil {
 			return err

@@ -27,8 +27,8 @@ func TestV3Partitions(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, nil)
 	id, _ := tpCluster(t, p)
-	topic := tpName(t, "topics-partitions")
-	td := tpCreate(t, p, topic, 2)
+	topic := uniqueName(t, "topics-partitions")
+	td := createTopic(t, p, topic, 2)
 	base := "/v3/clusters/" + id + "/topics/" + topic + "/partitions"
 	missing := topic + "-missing"
 	const ct = "application/json"

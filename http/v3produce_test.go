@@ -3,8 +3,6 @@ package http_test
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	nethttp "net/http"
@@ -22,19 +20,8 @@ import (
 // produceTopic creates a topic of its own for a test and deletes it after.
 func produceTopic(t *testing.T, p *proxy, partitions int32) string {
 	t.Helper()
-	var b [4]byte
-	rand.Read(b[:])
-	topic := "produce-" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := p.admin.CreateTopic(ctx, partitions, 1, nil, topic); err != nil {
-		t.Fatalf("creating %s: %v", topic, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		p.admin.DeleteTopic(ctx, topic)
-	})
+	topic := uniqueName(t, "produce")
+	createTopic(t, p, topic, partitions)
 	return topic
 }
 

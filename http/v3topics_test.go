@@ -2,8 +2,6 @@ package http_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -34,8 +32,8 @@ func TestV3Topics(t *testing.T) {
 	p := startProxy(t, target(t), nil)
 	id, brokers := tpCluster(t, p)
 	base := "/v3/clusters/" + id + "/topics"
-	name := tpName(t, "topics")
-	tpCleanup(t, p, name)
+	name := uniqueName(t, "topics")
+	deleteAtEnd(t, p, name)
 	self := p.url + base + "/" + name
 	const ct = "application/json"
 
@@ -47,7 +45,7 @@ func TestV3Topics(t *testing.T) {
 		if loc := r.header.Get("Location"); loc != self {
 			t.Fatalf("Location %q, want %q", loc, self)
 		}
-		td := tpAwaitTopic(t, p, name)
+		td := awaitTopic(t, p, name)
 		if len(td.Partitions) != 2 || len(td.Partitions[0].Replicas) != 1 {
 			t.Fatalf("Kafka has %d partitions of %d replicas, want 2 of 1", len(td.Partitions), len(td.Partitions[0].Replicas))
 		}
@@ -64,7 +62,7 @@ func TestV3Topics(t *testing.T) {
 			expectError(t, 400, 40002, fmt.Sprintf("Topic '%s' already exists.", name), ct)
 	})
 	t.Run("validate only", func(t *testing.T) {
-		other := tpName(t, "topics-dry")
+		other := uniqueName(t, "topics-dry")
 		r := p.do(t, "POST", base, fmt.Sprintf(`{"topic_name":%q,"partitions_count":3,"replication_factor":1,"validate_only":true}`, other),
 			"Content-Type: application/json").expect(t, 200, ct)
 		sameJSON(t, r.body, topicJSON(p.url, id, other, 1, 3, nil))
@@ -72,19 +70,19 @@ func TestV3Topics(t *testing.T) {
 			t.Fatalf("Location %q", loc)
 		}
 		time.Sleep(200 * time.Millisecond) // give a wrongful creation time to show
-		if err := tpDescribe(t, p, other).Err; !errors.Is(err, kerr.UnknownTopicOrPartition) {
+		if err := describeTopic(t, p, other).Err; !errors.Is(err, kerr.UnknownTopicOrPartition) {
 			t.Fatalf("validate_only created the topic (Kafka says %v)", err)
 		}
 	})
 	t.Run("create with assignments", func(t *testing.T) {
-		other := tpName(t, "topics-assigned")
-		tpCleanup(t, p, other)
+		other := uniqueName(t, "topics-assigned")
+		deleteAtEnd(t, p, other)
 		b := brokers[len(brokers)-1]
 		// The assignments win over the counts given beside them.
 		body := fmt.Sprintf(`{"topic_name":%q,"partitions_count":7,"replication_factor":3,"replicas_assignments":{"0":[%d],"1":[%d]}}`, other, b, b)
 		r := p.do(t, "POST", base, body, "Content-Type: application/json").expect(t, 201, ct)
 		sameJSON(t, r.body, topicJSON(p.url, id, other, 1, 2, nil))
-		td := tpAwaitTopic(t, p, other)
+		td := awaitTopic(t, p, other)
 		if len(td.Partitions) != 2 {
 			t.Fatalf("Kafka has %d partitions, want 2", len(td.Partitions))
 		}
@@ -95,10 +93,10 @@ func TestV3Topics(t *testing.T) {
 		}
 	})
 	t.Run("create with broker defaults", func(t *testing.T) {
-		other := tpName(t, "topics-defaults")
-		tpCleanup(t, p, other)
+		other := uniqueName(t, "topics-defaults")
+		deleteAtEnd(t, p, other)
 		r := p.do(t, "POST", base, fmt.Sprintf(`{"topic_name":%q}`, other), "Content-Type: application/json").expect(t, 201, ct)
-		td := tpAwaitTopic(t, p, other)
+		td := awaitTopic(t, p, other)
 		sameJSON(t, r.body, topicJSON(p.url, id, other, len(td.Partitions[0].Replicas), len(td.Partitions), nil))
 	})
 	t.Run("create refused", func(t *testing.T) {
@@ -123,7 +121,7 @@ func TestV3Topics(t *testing.T) {
 			`{"topic_name":"x","replicas_assignments":{"zero":[1]}}`, `{"topic_name":"x","configs":[{"value":"1"}]}`, `{"topic_name":`} {
 			tpExpectCode(t, p.do(t, "POST", base, body, "Content-Type: application/json"), 400, 400)
 		}
-		tpExpectCode(t, p.do(t, "POST", base, fmt.Sprintf(`{"topic_name":%q,"replication_factor":%d}`, tpName(t, "topics-rf"), len(brokers)+1),
+		tpExpectCode(t, p.do(t, "POST", base, fmt.Sprintf(`{"topic_name":%q,"replication_factor":%d}`, uniqueName(t, "topics-rf"), len(brokers)+1),
 			"Content-Type: application/json"), 400, 40002)
 		p.do(t, "POST", "/v3/clusters/foobar/topics", `{"topic_name":"x"}`, "Content-Type: application/json").
 			expectError(t, 404, 404, "Cluster foobar cannot be found.", ct)
@@ -184,13 +182,13 @@ func TestV3Topics(t *testing.T) {
 	t.Run("update partitions count", func(t *testing.T) {
 		r := p.do(t, "PATCH", base+"/"+name, `{"partitions_count":3}`, "Content-Type: application/json").expect(t, 200, ct)
 		sameJSON(t, r.body, topicJSON(p.url, id, name, 1, 3, nil))
-		if n := len(tpDescribe(t, p, name).Partitions); n != 3 {
+		if n := len(describeTopic(t, p, name).Partitions); n != 3 {
 			t.Fatalf("Kafka has %d partitions, want 3", n)
 		}
 		for _, n := range []int{3, 1} {
 			tpExpectCode(t, p.do(t, "PATCH", base+"/"+name, fmt.Sprintf(`{"partitions_count":%d}`, n), "Content-Type: application/json"), 400, 40002)
 		}
-		if n := len(tpDescribe(t, p, name).Partitions); n != 3 {
+		if n := len(describeTopic(t, p, name).Partitions); n != 3 {
 			t.Fatalf("Kafka has %d partitions after refused updates, want 3", n)
 		}
 		p.do(t, "PATCH", base+"/"+name+"-missing", `{"partitions_count":3}`, "Content-Type: application/json").
@@ -211,11 +209,17 @@ func TestV3Topics(t *testing.T) {
 		if r.status != 204 || len(r.body) != 0 {
 			t.Fatalf("DELETE: %d %q, want 204 with no body", r.status, r.body)
 		}
-		tpEventually(t, "the topic to be gone from Kafka", func() bool {
-			return errors.Is(tpDescribe(t, p, name).Err, kerr.UnknownTopicOrPartition)
+		eventually(t, "the topic to be gone from Kafka", func() error {
+			if err := describeTopic(t, p, name).Err; !errors.Is(err, kerr.UnknownTopicOrPartition) {
+				return fmt.Errorf("Kafka still describes it (%v)", err)
+			}
+			return nil
 		})
-		tpEventually(t, "the proxy to see the topic gone", func() bool {
-			return p.do(t, "DELETE", base+"/"+name, "").status == 404
+		eventually(t, "the proxy to see the topic gone", func() error {
+			if st := p.do(t, "DELETE", base+"/"+name, "").status; st != 404 {
+				return fmt.Errorf("DELETE answered %d", st)
+			}
+			return nil
 		})
 		p.do(t, "DELETE", base+"/"+name, "").expectError(t, 404, 40403, "This server does not host this topic-partition.", ct)
 	})
@@ -235,77 +239,11 @@ func tpCluster(t *testing.T, p *proxy) (string, []int32) {
 	return md.Cluster, ids
 }
 
-// tpName is a topic name no other test or engineer uses.
-func tpName(t *testing.T, prefix string) string {
-	t.Helper()
-	b := make([]byte, 4)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return prefix + "-" + hex.EncodeToString(b)
-}
-
-// tpCleanup deletes the topic at the end of the test, if it exists.
-func tpCleanup(t *testing.T, p *proxy, topic string) {
-	t.Helper()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := p.admin.DeleteTopic(ctx, topic); err != nil && !errors.Is(err, kerr.UnknownTopicOrPartition) {
-			t.Logf("deleting topic %s: %v", topic, err)
-		}
-	})
-}
-
-// tpCreate creates a topic directly in Kafka, deleted when the test ends,
-// and waits for the brokers to serve it.
-func tpCreate(t *testing.T, p *proxy, topic string, partitions int32) kadm.TopicDetail {
-	t.Helper()
-	tpCleanup(t, p, topic)
-	r, err := p.admin.CreateTopic(context.Background(), partitions, 1, nil, topic)
-	if err == nil {
-		err = r.Err
-	}
-	if err != nil {
-		t.Fatalf("creating topic %s: %v", topic, err)
-	}
-	return tpAwaitTopic(t, p, topic)
-}
-
-// tpDescribe asks Kafka, bypassing the client's metadata cache, about a topic.
-func tpDescribe(t *testing.T, p *proxy, topic string) kadm.TopicDetail {
-	t.Helper()
-	md, err := p.admin.Metadata(kadm.WithAuthorizedOps(context.Background()), topic)
-	if err != nil {
-		t.Fatalf("describing topic %s: %v", topic, err)
-	}
-	return md.Topics[topic]
-}
-
-// tpAwaitTopic waits until Kafka serves the topic with all its leaders.
-func tpAwaitTopic(t *testing.T, p *proxy, topic string) kadm.TopicDetail {
-	t.Helper()
-	var td kadm.TopicDetail
-	tpEventually(t, "topic "+topic+" to exist", func() bool {
-		td = tpDescribe(t, p, topic)
-		if td.Err != nil || len(td.Partitions) == 0 {
-			return false
-		}
-		for _, pd := range td.Partitions {
-			if pd.Leader < 0 {
-				return false
-			}
-		}
-		return true
-	})
-	return td
-}
-
 // tpAuthorizedOps is what Kafka says the proxy's principal may do on topic.
 func tpAuthorizedOps(t *testing.T, p *proxy, topic string) []string {
 	t.Helper()
 	ops := []string{}
-	for _, op := range tpDescribe(t, p, topic).AuthorizedOperations {
+	for _, op := range describeTopic(t, p, topic).AuthorizedOperations {
 		ops = append(ops, op.String())
 	}
 	return ops
@@ -332,19 +270,6 @@ func tpTopicConfig(t *testing.T, p *proxy, topic, name string) kadm.Config {
 	}
 	t.Fatalf("topic %s has no config %s", topic, name)
 	return kadm.Config{}
-}
-
-// tpEventually waits up to 10 s for ok, as Kafka's metadata is eventually
-// consistent.
-func tpEventually(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // tpExpectCode checks an error answer's status and error_code; the message
