@@ -55,48 +55,50 @@ type Config struct {
 }
 
 // workload is what every mode produces: the same values, from a pool of
-// random ones so that generating them costs nothing. The pool is larger
-// than a producer batch, so that compression cannot find the repeats and
-// flatter the numbers.
+// random ones rendered once, so that generating them costs the harness
+// nothing. The pool is larger than a producer batch, so that compression
+// cannot find the repeats and flatter the numbers.
 type workload struct {
 	cfg     Config
 	values  [][]byte
-	encoded []string // base64 of values, as the proxy modes send them
+	records []string // the same records as v3 produce JSON
 }
 
 func newWorkload(cfg Config) *workload {
 	w := &workload{cfg: cfg}
 	n := max(64, (4<<20)/max(cfg.RecordSize, 1))
-	for range n {
+	for i := range n {
 		v := make([]byte, cfg.RecordSize)
 		rand.Read(v)
 		w.values = append(w.values, v)
-		w.encoded = append(w.encoded, base64.StdEncoding.EncodeToString(v))
+		var b strings.Builder
+		b.WriteString(`{`)
+		if cfg.Keyed {
+			b.WriteString(`"key":{"type":"STRING","data":"`)
+			b.WriteString(key(int64(i)))
+			b.WriteString(`"},`)
+		}
+		b.WriteString(`"value":{"type":"BINARY","data":"`)
+		b.WriteString(base64.StdEncoding.EncodeToString(v))
+		b.WriteString(`"}}`)
+		w.records = append(w.records, b.String())
 	}
 	return w
 }
 
-// record returns the i-th record as v3 produce JSON.
-func (w *workload) json(i int64) string {
-	var b strings.Builder
-	b.Grow(len(w.encoded[0]) + 96)
-	b.WriteString(`{`)
-	if w.cfg.Keyed {
-		b.WriteString(`"key":{"type":"STRING","data":"key-`)
-		b.WriteString(strconv.FormatInt(i%1000, 10))
-		b.WriteString(`"},`)
-	}
-	b.WriteString(`"value":{"type":"BINARY","data":"`)
-	b.WriteString(w.encoded[i%int64(len(w.encoded))])
-	b.WriteString(`"}}`)
-	return b.String()
-}
+// key is the key of record i: a thousand distinct keys.
+func key(i int64) string { return "key-" + strconv.FormatInt(i%1000, 10) }
 
-// kgoRecord returns the i-th record for the native mode.
+// json returns the i-th record as v3 produce JSON.
+func (w *workload) json(i int64) string { return w.records[i%int64(len(w.records))] }
+
+// kgoRecord returns the i-th record for the native mode: the same key and
+// value as json(i).
 func (w *workload) kgoRecord(i int64) *kgo.Record {
-	r := &kgo.Record{Topic: w.cfg.Topic, Value: w.values[i%int64(len(w.values))]}
+	j := i % int64(len(w.values))
+	r := &kgo.Record{Topic: w.cfg.Topic, Value: w.values[j]}
 	if w.cfg.Keyed {
-		r.Key = []byte("key-" + strconv.FormatInt(i%1000, 10))
+		r.Key = []byte(key(j))
 	}
 	return r
 }
