@@ -739,6 +739,10 @@ func TestV3BrokerConfigs(t *testing.T) {
 			brokerKnob, kmsg.ConfigSourceDynamicBrokerConfig))
 	})
 	t.Run("alter batch", func(t *testing.T) {
+		p.do(t, "POST", path+":alter", `{"data":[{"name":"`+brokerKnob+`","value":"16000"}],"validate_only":true}`, jsonCT).expect(t, 204, "")
+		if err := notSet(func() ([]kadm.Config, error) { return e.brokerConfigs(broker) }, brokerKnob, kmsg.ConfigSourceDynamicBrokerConfig)(); err != nil {
+			t.Fatalf("validate_only changed the broker config: %v", err)
+		}
 		p.do(t, "POST", path+":alter", `{"data":[{"name":"`+brokerKnob+`","value":"17000"}]}`, jsonCT).expect(t, 204, "")
 		eventually(t, "Kafka has the batch applied", func() error {
 			configs, err := e.brokerConfigs(broker)
