@@ -84,10 +84,10 @@ func aclQuery(c *call, def, unknown string) (kafka.ACL, error) {
 		values      []string
 		dst         *string
 	}{
-		{"resource_type", enumResourceType, kafka.ACLResourceTypes, &q.ResourceType},
-		{"pattern_type", enumPatternType, kafka.ACLPatternTypes, &q.PatternType},
-		{"operation", enumOperation, kafka.ACLOperations, &q.Operation},
-		{"permission", enumPermission, kafka.ACLPermissions, &q.Permission},
+		{"resource_type", enumResourceType, kafka.ACLResourceTypes(), &q.ResourceType},
+		{"pattern_type", enumPatternType, kafka.ACLPatternTypes(), &q.PatternType},
+		{"operation", enumOperation, kafka.ACLOperations(), &q.Operation},
+		{"permission", enumPermission, kafka.ACLPermissions(), &q.Permission},
 	}
 	for _, e := range enums {
 		v, err := enumParam(c, e.param, e.enum, def, e.values...)
@@ -239,13 +239,13 @@ func (r *createACLRequest) acl() (kafka.ACL, error) {
 		values     []string
 		v          *string
 	}{
-		{"resource_type", enumResourceType, kafka.ACLResourceTypes, r.ResourceType},
+		{"resource_type", enumResourceType, kafka.ACLResourceTypes(), r.ResourceType},
 		{"resource_name", "", nil, r.ResourceName},
-		{"pattern_type", enumPatternType, kafka.ACLPatternTypes, r.PatternType},
+		{"pattern_type", enumPatternType, kafka.ACLPatternTypes(), r.PatternType},
 		{"principal", "", nil, r.Principal},
 		{"host", "", nil, r.Host},
-		{"operation", enumOperation, kafka.ACLOperations, r.Operation},
-		{"permission", enumPermission, kafka.ACLPermissions, r.Permission},
+		{"operation", enumOperation, kafka.ACLOperations(), r.Operation},
+		{"permission", enumPermission, kafka.ACLPermissions(), r.Permission},
 	}
 	var missing []string
 	for _, f := range fields {

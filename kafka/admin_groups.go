@@ -72,20 +72,23 @@ const (
 	groupStateUnknown = "UNKNOWN"
 )
 
-// groupStates maps the state names brokers send onto the reference's enum.
-var groupStates = map[string]string{
-	"preparingrebalance":  "PREPARING_REBALANCE",
-	"completingrebalance": "COMPLETING_REBALANCE",
-	"assigning":           "ASSIGNING",
-	"reconciling":         "RECONCILING",
-	"stable":              "STABLE",
-	"dead":                "DEAD",
-	"empty":               "EMPTY",
-}
-
+// groupState maps the state names brokers send onto the reference's enum.
 func groupState(s string) string {
-	if st, ok := groupStates[strings.ToLower(s)]; ok {
-		return st
+	switch strings.ToLower(s) {
+	case "preparingrebalance":
+		return "PREPARING_REBALANCE"
+	case "completingrebalance":
+		return "COMPLETING_REBALANCE"
+	case "assigning":
+		return "ASSIGNING"
+	case "reconciling":
+		return "RECONCILING"
+	case "stable":
+		return "STABLE"
+	case "dead":
+		return "DEAD"
+	case "empty":
+		return "EMPTY"
 	}
 	return groupStateUnknown
 }
