@@ -283,6 +283,12 @@ func isTimeout(err error) bool {
 // answer as soon as it and all before it are known.
 func (s *Server) writeAnswers(ctx context.Context, rc *nethttp.ResponseController, w io.Writer, queue <-chan *pendingRecord, clusterID, topic string) {
 	bw := bufio.NewWriterSize(w, 32<<10)
+	enc, err := newLineEncoder(clusterID, topic)
+	if err != nil {
+		s.log.Error("encoding produce answers", "error", err)
+		drain(queue)
+		return
+	}
 	flush := func() bool {
 		return bw.Flush() == nil && rc.Flush() == nil
 	}
@@ -291,7 +297,7 @@ func (s *Server) writeAnswers(ctx context.Context, rc *nethttp.ResponseControlle
 			drain(queue)
 			return
 		}
-		line, err := codec.Marshal(p.answer(ctx, clusterID, topic))
+		line, err := enc.encode(p.answer(ctx, clusterID, topic))
 		if err != nil {
 			s.log.Error("encoding a produce answer", "error", err)
 			continue
