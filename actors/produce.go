@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -81,12 +82,21 @@ func (s *System) NewProduceStream() *ProduceStream {
 	return &ProduceStream{s: s, credits: newCredits(s.cfg.Produce.StreamRecords, s.cfg.Produce.StreamBytes)}
 }
 
-// Produce sends rec to topic's producer once credit allows, waiting for it
-// as long as ctx does; done is then called exactly once with Kafka's answer
-// (from another goroutine; it must not block). An error means rec was not
-// sent and done will not be called.
-func (ps *ProduceStream) Produce(ctx context.Context, topic string, rec *ProduceRecord, done func(ProduceResult)) error {
-	s, n, b := ps.s, int64(1), rec.size()
+// Produce sends recs to topic's producer once credit allows, waiting for
+// it as long as ctx does; done is then called exactly once per record with
+// Kafka's answer and the record's index (from other goroutines; it must not
+// block). An error means no record was sent and done will not be called.
+//
+// Records that are at hand together go together: one credit take, one
+// registry lookup and one message for the group.
+func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*ProduceRecord, done func(i int, r ProduceResult)) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	s, n, b := ps.s, int64(len(recs)), int64(0)
+	for _, r := range recs {
+		b += r.size()
+	}
 	if err := ps.credits.take(ctx, n, b); err != nil {
 		return err
 	}
@@ -104,12 +114,18 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, rec *Produce
 		ps.credits.give(n, b)
 		return err
 	}
+	// The group's credit comes back when its last record is answered:
+	// exactly what was taken, whatever the bounds clamped.
 	topicCredits := e.credits
-	m := &produceMsg{ctx: ctx, rec: rec, done: func(r ProduceResult) {
-		s.credits.give(n, b)
-		topicCredits.give(n, b)
-		ps.credits.give(n, b)
-		done(r)
+	var left atomic.Int64
+	left.Store(n)
+	m := &produceMsg{ctx: ctx, recs: recs, done: func(i int, r ProduceResult) {
+		done(i, r)
+		if left.Add(-1) == 0 {
+			s.credits.give(n, b)
+			topicCredits.give(n, b)
+			ps.credits.give(n, b)
+		}
 	}}
 	return s.sendToTopic(ctx, topic, e, m)
 }

@@ -47,7 +47,7 @@ func produceOne(t *testing.T, ps *ProduceStream, topic string, rec *ProduceRecor
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	got := make(chan ProduceResult, 1)
-	if err := ps.Produce(ctx, topic, rec, func(r ProduceResult) { got <- r }); err != nil {
+	if err := ps.Produce(ctx, topic, []*ProduceRecord{rec}, func(_ int, r ProduceResult) { got <- r }); err != nil {
 		t.Fatal(err)
 	}
 	select {

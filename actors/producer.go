@@ -42,12 +42,13 @@ type ProduceResult struct {
 	Err error
 }
 
-// produceMsg asks a topic's producer actor to produce one record; done is
-// called exactly once, from any goroutine, and must not block.
+// produceMsg asks a topic's producer actor to produce records; done is
+// called exactly once per record, with its index, from any goroutine, and
+// must not block.
 type produceMsg struct {
 	ctx  context.Context
-	rec  *ProduceRecord
-	done func(ProduceResult)
+	recs []*ProduceRecord
+	done func(int, ProduceResult)
 }
 
 // metadataLoaded tells a topic's producer what the cluster said about it.
@@ -105,10 +106,17 @@ func (t *topicProducer) Receive(c actor.Context) {
 	case *actor.Stopping, *actor.Restarting:
 		// Records waiting for metadata would never be answered.
 		for _, p := range t.pending {
-			p.done(ProduceResult{Err: kafka.Errorf(http.StatusServiceUnavailable, http.StatusServiceUnavailable,
+			p.answerAll(ProduceResult{Err: kafka.Errorf(http.StatusServiceUnavailable, http.StatusServiceUnavailable,
 				"The producer of topic %s stopped before the record was sent; send it again.", t.topic)})
 		}
 		t.pending = nil
+	}
+}
+
+// answerAll answers every record of m with r.
+func (m *produceMsg) answerAll(r ProduceResult) {
+	for i := range m.recs {
+		m.done(i, r)
 	}
 }
 
@@ -120,16 +128,24 @@ func (t *topicProducer) produce(c actor.Context, m *produceMsg) {
 			t.load(c)
 			return
 		}
-		m.done(ProduceResult{Err: t.err}) // missing a moment ago: answer at once
+		m.answerAll(ProduceResult{Err: t.err}) // missing a moment ago: answer at once
 		return
 	}
 	if age >= t.fresh {
 		t.load(c) // refresh in the background; what is known serves meanwhile
 	}
-	rec := &kgo.Record{Topic: t.topic, Key: m.rec.Key, Value: m.rec.Value, Headers: m.rec.Headers, Timestamp: m.rec.Timestamp}
-	switch p := m.rec.Partition; {
+	for i, in := range m.recs {
+		t.produceOne(m, i, in)
+	}
+}
+
+// produceOne chooses the partition of one record and hands it to the
+// client.
+func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
+	rec := &kgo.Record{Topic: t.topic, Key: in.Key, Value: in.Value, Headers: in.Headers, Timestamp: in.Timestamp}
+	switch p := in.Partition; {
 	case p >= int32(t.partitions):
-		m.done(ProduceResult{Err: kafka.Errorf(http.StatusNotFound, kafka.CodePartitionNotFound, "Partition not found.")})
+		m.done(i, ProduceResult{Err: kafka.Errorf(http.StatusNotFound, kafka.CodePartitionNotFound, "Partition not found.")})
 		return
 	case p >= 0:
 		rec.Partition = p
@@ -145,13 +161,12 @@ func (t *topicProducer) produce(c actor.Context, m *produceMsg) {
 		rec.Partition = int32(t.sticky)
 		t.stickyBytes += len(rec.Value)
 	}
-	done := m.done
 	t.producer.Produce(m.ctx, rec, func(r *kgo.Record, err error) {
 		if err != nil {
-			done(ProduceResult{Partition: r.Partition, Offset: -1, Err: err})
+			m.done(i, ProduceResult{Partition: r.Partition, Offset: -1, Err: err})
 			return
 		}
-		done(ProduceResult{Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp})
+		m.done(i, ProduceResult{Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp})
 	})
 }
 

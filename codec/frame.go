@@ -40,6 +40,10 @@ func NewFramer(r io.Reader, max int) *Framer {
 	return &Framer{r: bufio.NewReaderSize(r, 64<<10), max: max}
 }
 
+// Buffered is how many bytes of the stream are read but not yet framed:
+// when it is 0, the next call to Next waits for the client.
+func (f *Framer) Buffered() int { return f.r.Buffered() }
+
 // Offset is how many bytes of the stream were read before the object last
 // returned by Next.
 func (f *Framer) Offset() int64 { return f.start }

@@ -138,25 +138,50 @@ func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRe
 	return rec, p, nil
 }
 
-// send produces one raw record and returns what will answer it. The steps
-// and their order are the reference's: parse, rate limits, partition,
-// serialization, produce.
-func (s *Server) send(ctx context.Context, ps *actors.ProduceStream, clusterID, topic string, raw []byte) *pendingRecord {
+// prepare parses one raw record and makes it ready to produce, or returns
+// the line that answers it at once. The steps and their order are the
+// reference's: parse, rate limits, partition, serialization.
+func (s *Server) prepare(ctx context.Context, clusterID, topic string, raw []byte) (*actors.ProduceRecord, *pendingRecord) {
 	req, err := codec.ParseProduceRequest(raw)
 	if err != nil {
-		return &pendingRecord{line: recordError(err)}
+		return nil, &pendingRecord{line: recordError(err)}
 	}
 	if err := s.sys.AllowProduce(clusterID, req.Size); err != nil {
-		return &pendingRecord{line: recordError(err)}
+		return nil, &pendingRecord{line: recordError(err)}
 	}
 	rec, p, err := s.toRecord(ctx, topic, req)
 	if err != nil {
-		return &pendingRecord{line: recordError(err)}
+		return nil, &pendingRecord{line: recordError(err)}
 	}
-	if err := ps.Produce(ctx, topic, rec, func(r actors.ProduceResult) { p.result <- r }); err != nil {
-		return &pendingRecord{line: recordError(err)}
+	return rec, p
+}
+
+// group is the records at hand together, in input order: all holds every
+// record's answer, recs and sent those that go to Kafka.
+type group struct {
+	all  []*pendingRecord
+	recs []*actors.ProduceRecord
+	sent []*pendingRecord
+}
+
+func (g *group) add(rec *actors.ProduceRecord, p *pendingRecord) {
+	g.all = append(g.all, p)
+	if rec != nil {
+		g.recs = append(g.recs, rec)
+		g.sent = append(g.sent, p)
 	}
-	return p
+}
+
+// produce sends the group's records in one go; when they cannot be sent
+// (no credit before ctx ends), each is answered with why.
+func (g *group) produce(ctx context.Context, ps *actors.ProduceStream, topic string) {
+	sent := g.sent
+	err := ps.Produce(ctx, topic, g.recs, func(i int, r actors.ProduceResult) { sent[i].result <- r })
+	if err != nil {
+		for _, p := range sent {
+			p.line = recordError(err)
+		}
+	}
 }
 
 // answer waits for a pending record's answer, or for ctx.
@@ -220,24 +245,37 @@ func (s *Server) produceStream(c *call) error {
 
 	ps := s.sys.NewProduceStream()
 	frames := codec.NewFramer(body, s.recordMaxBytes())
+	// Records already read together are produced together; a group never
+	// waits for more of the body, so grouping adds no latency.
+	g := &group{}
+	send := func() bool {
+		g.produce(ctx, ps, topic)
+		for _, p := range g.all {
+			select {
+			case queue <- p:
+			case <-ctx.Done():
+				return false
+			}
+		}
+		g = &group{}
+		return true
+	}
 	for {
 		raw, err := frames.Next()
 		if err != nil {
 			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
-				queue <- &pendingRecord{line: streamEndError(err)}
+				g.add(nil, &pendingRecord{line: streamEndError(err)})
 			}
+			send()
 			break
 		}
 		if time.Now().After(deadline) {
-			queue <- &pendingRecord{line: &produced{ErrorCode: nethttp.StatusRequestTimeout,
-				Message: "Streaming connection open for longer than allowed: Connection will be closed."}}
-			continue
+			g.add(nil, &pendingRecord{line: &produced{ErrorCode: nethttp.StatusRequestTimeout,
+				Message: "Streaming connection open for longer than allowed: Connection will be closed."}})
+		} else {
+			g.add(s.prepare(ctx, clusterID, topic, raw))
 		}
-		select {
-		case queue <- s.send(ctx, ps, clusterID, topic, raw):
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		if (frames.Buffered() == 0 || len(g.all) >= maxGroup) && !send() {
 			break
 		}
 	}
@@ -245,6 +283,9 @@ func (s *Server) produceStream(c *call) error {
 	<-written
 	return nil
 }
+
+// maxGroup bounds the records produced together.
+const maxGroup = 64
 
 // hardRecordMaxBytes bounds a streaming record when
 // api.v3.produce.request.size.limit.max.bytes does not (0, the reference's
@@ -430,15 +471,22 @@ func (s *Server) produceBatch(c *call) error {
 	// an entry that gets none is answered 429 rather than held.
 	ctx, cancel := context.WithTimeout(c.r.Context(), s.cfg.BatchCreditWait)
 	defer cancel()
-	ps := s.sys.NewProduceStream()
-	pending := make([]*pendingRecord, len(records))
-	for i, raw := range records {
-		pending[i] = s.send(ctx, ps, clusterID, topic, raw)
-		if pending[i].line != nil && ctx.Err() != nil && c.r.Context().Err() == nil {
-			pending[i].line = &produced{ErrorCode: nethttp.StatusTooManyRequests,
-				Message: "Too many records in flight: no room for this record within the wait bound; send it again."}
+	g := &group{}
+	for _, raw := range records {
+		g.add(s.prepare(ctx, clusterID, topic, raw))
+	}
+	g.produce(ctx, s.sys.NewProduceStream(), topic)
+	if ctx.Err() != nil && c.r.Context().Err() == nil {
+		// No credit within the bound: the records not sent are answered
+		// 429, so that the client sends them again later.
+		for _, p := range g.sent {
+			if p.line != nil {
+				p.line = &produced{ErrorCode: nethttp.StatusTooManyRequests,
+					Message: "Too many records in flight: no room for this record within the wait bound; send it again."}
+			}
 		}
 	}
+	pending := g.all
 	resp := batchResponse{Successes: []batchSuccess{}, Failures: []batchFailure{}}
 	for i, p := range pending {
 		a := p.answer(c.r.Context(), clusterID, topic)
