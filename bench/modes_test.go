@@ -38,7 +38,7 @@ func TestRunAgainstAProxy(t *testing.T) {
 
 	cfg := Config{URL: srv.URL, Bootstrap: []string{e.Addr()}, Topic: "bench", Partitions: 3,
 		Modes: []string{ModeV3Stream, ModeV3Batch, ModeNative}, Connections: 2, BatchSize: 10,
-		RecordSize: 100, Keyed: true, Records: 2000, Duration: time.Minute}
+		RecordSize: 100, Keyed: true, Records: 2000, Duration: time.Minute, Rounds: 3}
 	results, err := Run(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func TestRunAgainstAProxy(t *testing.T) {
 		t.Fatalf("%d results", len(results))
 	}
 	for _, r := range results {
-		if r.Records != 2000 || len(r.Errors) != 0 || r.RecordsPerSec <= 0 || r.LatencyP50Ms <= 0 || r.LatencyP999Ms < r.LatencyP50Ms {
+		if r.Records != 2000 || r.Rounds != 3 || len(r.Errors) != 0 || r.RecordsPerSec <= 0 || r.LatencyP50Ms <= 0 || r.LatencyP999Ms < r.LatencyP50Ms {
 			t.Errorf("%s: %+v", r.Mode, r)
 		}
 	}

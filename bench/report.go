@@ -11,8 +11,8 @@ import (
 // WriteTable writes the results as a table people can read, and the ratio
 // of each proxy mode to the native ceiling when native ran.
 func WriteTable(w io.Writer, cfg Config, results []Result) {
-	fmt.Fprintf(w, "\n%d-byte records, %s, %d connections, batch %d, topic %s\n\n",
-		cfg.RecordSize, keyed(cfg.Keyed), cfg.Connections, cfg.BatchSize, cfg.Topic)
+	fmt.Fprintf(w, "\n%d-byte records, %s, %d connections, batch %d, topic %s, median of %d round(s)\n\n",
+		cfg.RecordSize, keyed(cfg.Keyed), cfg.Connections, cfg.BatchSize, cfg.Topic, max(cfg.Rounds, 1))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "mode\trecords\trecords/s\tMB/s\tp50 ms\tp99 ms\tp999 ms\terrors\tproxy CPU s\tproxy peak RSS MiB\t")
 	var native *Result

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,9 @@ type Config struct {
 	// Rate is the target records per second over all connections (0: as
 	// fast as possible).
 	Rate int
+	// Rounds runs the modes this many times, interleaved, and reports each
+	// mode's median round (0 or 1: once).
+	Rounds int
 	// Progress receives a line a second; nil for none.
 	Progress io.Writer
 }
@@ -150,46 +154,76 @@ func Run(ctx context.Context, cfg Config, proxy *Process) ([]Result, error) {
 		}
 	}
 	w := newWorkload(cfg)
-	var results []Result
-	for _, mode := range cfg.Modes {
-		var run func(context.Context, *workload, *budget, *stats) error
-		switch mode {
-		case ModeV3Stream:
-			run = runStream
-		case ModeV3Batch:
-			run = runBatch
-		case ModeNative:
-			if len(cfg.Bootstrap) == 0 {
-				return results, fmt.Errorf("bench: mode native needs the brokers' addresses (--bootstrap)")
+	// Rounds interleave the modes, so that a machine whose speed drifts
+	// (a shared VM) slows every mode alike; each mode reports its median
+	// round.
+	rounds := make(map[string][]Result)
+	for range max(cfg.Rounds, 1) {
+		for _, mode := range cfg.Modes {
+			res, err := runMode(ctx, cfg, w, mode, proxy)
+			if err != nil {
+				return medians(cfg.Modes, rounds), err
 			}
-			run = runNative
-		default:
-			return results, fmt.Errorf("bench: unknown mode %q (want %s, %s or %s)", mode, ModeV3Stream, ModeV3Batch, ModeNative)
+			rounds[mode] = append(rounds[mode], res)
 		}
-		st := newStats()
-		var before ProcessStats
-		if proxy != nil {
-			before, _ = proxy.Stats()
-			proxy.ResetPeak()
-		}
-		stopProgress := progress(cfg.Progress, mode, st)
-		start := time.Now()
-		err := run(ctx, w, newBudget(ctx, cfg), st)
-		elapsed := time.Since(start)
-		stopProgress()
-		if err != nil {
-			return results, fmt.Errorf("bench: mode %s: %w", mode, err)
-		}
-		res := st.result(mode, elapsed)
-		if proxy != nil && mode != ModeNative {
-			after, _ := proxy.Stats()
-			cpu := (after.CPU - before.CPU).Seconds()
-			peak := float64(proxy.Peak()) / (1 << 20)
-			res.ProxyCPUSeconds, res.ProxyPeakRSSMiB = &cpu, &peak
-		}
-		results = append(results, res)
 	}
-	return results, nil
+	return medians(cfg.Modes, rounds), nil
+}
+
+// medians picks, for each mode in order, its round of median throughput.
+func medians(modes []string, rounds map[string][]Result) []Result {
+	var out []Result
+	for _, mode := range modes {
+		rs := rounds[mode]
+		if len(rs) == 0 {
+			continue
+		}
+		sort.Slice(rs, func(i, j int) bool { return rs[i].RecordsPerSec < rs[j].RecordsPerSec })
+		m := rs[len(rs)/2]
+		m.Rounds = len(rs)
+		out = append(out, m)
+	}
+	return out
+}
+
+// runMode runs one mode once.
+func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *Process) (Result, error) {
+	var run func(context.Context, *workload, *budget, *stats) error
+	switch mode {
+	case ModeV3Stream:
+		run = runStream
+	case ModeV3Batch:
+		run = runBatch
+	case ModeNative:
+		if len(cfg.Bootstrap) == 0 {
+			return Result{}, fmt.Errorf("bench: mode native needs the brokers' addresses (--bootstrap)")
+		}
+		run = runNative
+	default:
+		return Result{}, fmt.Errorf("bench: unknown mode %q (want %s, %s or %s)", mode, ModeV3Stream, ModeV3Batch, ModeNative)
+	}
+	st := newStats()
+	var before ProcessStats
+	if proxy != nil {
+		before, _ = proxy.Stats()
+		proxy.ResetPeak()
+	}
+	stopProgress := progress(cfg.Progress, mode, st)
+	start := time.Now()
+	err := run(ctx, w, newBudget(ctx, cfg), st)
+	elapsed := time.Since(start)
+	stopProgress()
+	if err != nil {
+		return Result{}, fmt.Errorf("bench: mode %s: %w", mode, err)
+	}
+	res := st.result(mode, elapsed)
+	if proxy != nil && mode != ModeNative {
+		after, _ := proxy.Stats()
+		cpu := (after.CPU - before.CPU).Seconds()
+		peak := float64(proxy.Peak()) / (1 << 20)
+		res.ProxyCPUSeconds, res.ProxyPeakRSSMiB = &cpu, &peak
+	}
+	return res, nil
 }
 
 // progress prints a line a second until the returned func is called.

@@ -73,7 +73,9 @@ func percentile(ds []time.Duration, q float64) time.Duration {
 
 // Result is what one mode measured.
 type Result struct {
-	Mode            string           `json:"mode"`
+	Mode string `json:"mode"`
+	// Rounds is how many times the mode ran; this is its median round.
+	Rounds          int              `json:"rounds"`
 	Records         int64            `json:"records"`
 	Seconds         float64          `json:"seconds"`
 	RecordsPerSec   float64          `json:"records_per_sec"`

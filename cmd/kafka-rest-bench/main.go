@@ -49,6 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long each mode runs (0: until --records)")
 	fs.Int64Var(&cfg.Records, "records", 0, "how many records each mode sends (0: until --duration)")
 	fs.IntVar(&cfg.Rate, "rate", 0, "target records per second over all connections (0: as fast as possible)")
+	fs.IntVar(&cfg.Rounds, "rounds", 1, "run the modes this many times, interleaved, and report each mode's median round (for noisy machines)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
