@@ -145,7 +145,7 @@ func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
 	rec := &kgo.Record{Topic: t.topic, Key: in.Key, Value: in.Value, Headers: in.Headers, Timestamp: in.Timestamp}
 	switch p := in.Partition; {
 	case p >= int32(t.partitions):
-		m.done(i, ProduceResult{Err: kafka.Errorf(http.StatusNotFound, kafka.CodePartitionNotFound, "Partition not found.")})
+		m.done(i, ProduceResult{Err: kafka.ErrPartitionNotFound()})
 		return
 	case p >= 0:
 		rec.Partition = p

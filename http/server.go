@@ -149,6 +149,8 @@ func (s *Server) routes() []route {
 	var rs []route
 	if s.cfg.V2 {
 		rs = append(rs, s.v2RootRoutes()...)
+		rs = append(rs, s.v2MetadataRoutes()...)
+		rs = append(rs, s.v2ProduceRoutes()...)
 	}
 	if s.cfg.V3 {
 		rs = append(rs, s.openAPIRoutes()...)

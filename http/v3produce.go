@@ -111,7 +111,7 @@ func checkCharset(c *call) error {
 // per-record error that answers it.
 func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRequest) (*actors.ProduceRecord, *pendingRecord, error) {
 	if req.PartitionID != nil && *req.PartitionID < 0 {
-		return nil, nil, kafka.Errorf(nethttp.StatusNotFound, kafka.CodePartitionNotFound, "Partition not found.")
+		return nil, nil, kafka.ErrPartitionNotFound()
 	}
 	key, err := s.serializer.Serialize(ctx, topic, true, req.Key)
 	if err != nil {

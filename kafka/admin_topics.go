@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"time"
 
@@ -318,7 +317,7 @@ func (a *Admin) PartitionOffsets(ctx context.Context, topic string, id int32) (e
 		return 0, 0, err
 	}
 	if !found {
-		return 0, 0, Errorf(http.StatusNotFound, CodePartitionNotFound, "Partition not found.")
+		return 0, 0, ErrPartitionNotFound()
 	}
 	if earliest, err = a.listOffset(ctx, topic, id, -2); err != nil {
 		return 0, 0, err

@@ -70,6 +70,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// ErrPartitionNotFound is the reference's 404 40402 for a partition the
+// topic does not have.
+func ErrPartitionNotFound() *Error {
+	return &Error{Status: http.StatusNotFound, Code: CodePartitionNotFound, Message: "Partition not found."}
+}
+
 // Translate maps any error from a Kafka call onto the REST error model, the
 // way Confluent's proxy maps Kafka exceptions (rest-utils KafkaExceptionMapper
 // plus kafka-rest's overrides). An error that already is an *Error is

@@ -1,0 +1,211 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	nethttp "net/http"
+
+	json "github.com/goccy/go-json"
+
+	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// v2 produce: POST /topics/{t} and /topics/{t}/partitions/{p}, the whole
+// request at once. Every record is serialized before anything is sent (a
+// bad one fails the request with 400), then all go through the same
+// per-topic producer actors and credits as v3.
+
+// The embedded formats of v2 request bodies.
+const (
+	mediaV2Binary     = "application/vnd.kafka.binary.v2+json"
+	mediaV2JSONData   = "application/vnd.kafka.json.v2+json"
+	mediaV2Avro       = "application/vnd.kafka.avro.v2+json"
+	mediaV2JSONSchema = "application/vnd.kafka.jsonschema.v2+json"
+	mediaV2Protobuf   = "application/vnd.kafka.protobuf.v2+json"
+)
+
+func (s *Server) v2ProduceRoutes() []route {
+	v2JSON := []offer{{mediaV2JSON, 0.9}}
+	in := []string{mediaV2Binary, mediaV2JSONData, mediaV2Avro, mediaV2JSONSchema, mediaV2Protobuf}
+	return []route{
+		{method: "POST", path: "/topics/:topic", name: "api.v2.produce-to-topic", produces: v2JSON, consumes: in, handle: s.v2Produce},
+		{method: "POST", path: "/topics/:topic/partitions/:partition", name: "api.v2.produce-to-partition", produces: v2JSON, consumes: in, handle: s.v2Produce},
+	}
+}
+
+type v2ProduceRequest struct {
+	Records       []v2Record      `json:"records"`
+	KeySchema     json.RawMessage `json:"key_schema"`
+	KeySchemaID   json.RawMessage `json:"key_schema_id"`
+	ValueSchema   json.RawMessage `json:"value_schema"`
+	ValueSchemaID json.RawMessage `json:"value_schema_id"`
+}
+
+type v2Record struct {
+	Key       json.RawMessage `json:"key"`
+	Value     json.RawMessage `json:"value"`
+	Partition *int32          `json:"partition"`
+}
+
+type v2Offset struct {
+	Partition *int32  `json:"partition"`
+	Offset    *int64  `json:"offset"`
+	ErrorCode *int    `json:"error_code"`
+	Error     *string `json:"error"`
+}
+
+type v2ProduceResponse struct {
+	Offsets       []v2Offset `json:"offsets"`
+	KeySchemaID   *int32     `json:"key_schema_id"`
+	ValueSchemaID *int32     `json:"value_schema_id"`
+}
+
+// present reports whether a JSON field was given and is not null.
+func present(raw json.RawMessage) bool {
+	return len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
+}
+
+func (s *Server) v2Produce(c *call) error {
+	topic := c.param("topic")
+	var pathPartition *int32
+	if c.param("partition") != "" {
+		p, err := v2PartitionParam(c)
+		if err != nil {
+			return err
+		}
+		pathPartition = &p
+	}
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return errEmptyBody()
+	}
+	var req v2ProduceRequest
+	if err := c.decodeBytes(b, &req); err != nil {
+		return err
+	}
+	if len(req.Records) == 0 {
+		return kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "records must not be empty")
+	}
+	format := c.r.Header.Get("Content-Type")
+	recs := make([]*actors.ProduceRecord, len(req.Records))
+	for i, r := range req.Records {
+		rec := &actors.ProduceRecord{Partition: -1}
+		switch {
+		case contentTypeIs(format, mediaV2Binary):
+			if rec.Key, err = v2Data(codec.Binary, r.Key); err == nil {
+				rec.Value, err = v2Data(codec.Binary, r.Value)
+			}
+		case contentTypeIs(format, mediaV2JSONData):
+			if rec.Key, err = v2Data(codec.JSON, r.Key); err == nil {
+				rec.Value, err = v2Data(codec.JSON, r.Value)
+			}
+		default:
+			err = v2SchemaError(req, r)
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case r.Partition != nil: // a record's partition wins over the path's, as in the reference
+			rec.Partition = *r.Partition
+		case pathPartition != nil:
+			rec.Partition = *pathPartition
+		}
+		recs[i] = rec
+	}
+	return s.v2Send(c, topic, recs)
+}
+
+// v2Data serializes a v2 key or value as v3 does the same type: absent or
+// null is a null one.
+func v2Data(f codec.Format, raw json.RawMessage) ([]byte, error) {
+	if !present(raw) {
+		return nil, nil
+	}
+	out, err := codec.SerializeSchemaless(&codec.Data{Format: f, Raw: raw})
+	return out.Bytes, err
+}
+
+// v2SchemaError answers a record of a schema format: the side without a
+// schema first (42201, 42202), as the reference checks, then the missing
+// Schema Registry.
+func v2SchemaError(req v2ProduceRequest, r v2Record) error {
+	switch {
+	case present(r.Key) && !present(req.KeySchema) && !present(req.KeySchemaID):
+		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeKeySchemaMissing, "Request includes keys but does not include key schema")
+	case present(r.Value) && !present(req.ValueSchema) && !present(req.ValueSchemaID):
+		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeValueSchemaMissing, "Request includes values but does not include value schema")
+	}
+	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeSerializeFailed,
+		"Error serializing message. Schema Registry not defined, no Schema Registry client available to serialize message.")
+}
+
+// v2Send produces recs as one group and answers with one offset per
+// record, in order.
+func (s *Server) v2Send(c *call, topic string, recs []*actors.ProduceRecord) error {
+	ctx, cancel := context.WithTimeout(c.r.Context(), s.cfg.BatchCreditWait)
+	defer cancel()
+	results := make([]chan actors.ProduceResult, len(recs))
+	for i := range results {
+		results[i] = make(chan actors.ProduceResult, 1)
+	}
+	if err := s.sys.NewProduceStream().Produce(ctx, topic, recs, func(i int, r actors.ProduceResult) { results[i] <- r }); err != nil {
+		if ctx.Err() != nil && c.r.Context().Err() == nil {
+			return kafka.Errorf(nethttp.StatusTooManyRequests, nethttp.StatusTooManyRequests,
+				"Too many records in flight: no room for this request within the wait bound; send it again.")
+		}
+		return err
+	}
+	resp := v2ProduceResponse{Offsets: make([]v2Offset, len(recs))}
+	status := nethttp.StatusOK
+	for i, ch := range results {
+		var r actors.ProduceResult
+		select {
+		case r = <-ch:
+		case <-c.r.Context().Done():
+			return c.r.Context().Err()
+		}
+		if r.Err == nil {
+			p, o := r.Partition, r.Offset
+			resp.Offsets[i] = v2Offset{Partition: &p, Offset: &o}
+			continue
+		}
+		code, msg := v2OffsetError(topic, recs[i], r.Err)
+		resp.Offsets[i] = v2Offset{ErrorCode: &code, Error: &msg}
+		// The reference answers the whole request 401 or 403 when Kafka
+		// refused any record for authentication or authorization.
+		switch code {
+		case kafka.CodeKafkaAuthentication:
+			status = nethttp.StatusUnauthorized
+		case kafka.CodeKafkaAuthorization:
+			if status != nethttp.StatusUnauthorized {
+				status = nethttp.StatusForbidden
+			}
+		}
+	}
+	return c.json(status, resp)
+}
+
+// v2OffsetError is a failed record's error_code and error in v2's terms:
+// 40101, 40301, 50003 for retriable failures (a topic or partition Kafka
+// does not know is one, as the Java producer times out on it), else 50002.
+func v2OffsetError(topic string, rec *actors.ProduceRecord, err error) (int, string) {
+	re := kafka.Translate(err)
+	switch {
+	case re.Code == kafka.CodeKafkaAuthentication, re.Code == kafka.CodeKafkaAuthorization:
+		return re.Code, re.Message
+	case re.Code == kafka.CodeUnknownTopicOrPartition:
+		return kafka.CodeKafkaRetriable, fmt.Sprintf("Topic %s not present in metadata after 60000 ms.", topic)
+	case re.Code == kafka.CodePartitionNotFound:
+		return kafka.CodeKafkaRetriable, fmt.Sprintf("Partition %d of topic %s is not present in metadata after 60000 ms.", rec.Partition, topic)
+	case re.Code == kafka.CodeKafkaRetriable:
+		return re.Code, re.Message
+	}
+	return kafka.CodeKafka, re.Message
+}
