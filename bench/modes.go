@@ -45,11 +45,19 @@ func perConnection(w *workload, path string, fn func(cl *http.Client, url string
 }
 
 func streamOne(ctx context.Context, cl *http.Client, url string, w *workload, b *budget, st *stats) error {
+	// A stream starts with its first record: the other connections may
+	// have taken the whole budget, and an empty body is a 422.
+	first, ok := <-b.next
+	if !ok {
+		return nil
+	}
 	pr, pw := io.Pipe()
 	sent := make(chan time.Time, 1<<16)
 	go func() {
 		defer close(sent)
 		bw := bufio.NewWriterSize(pw, 64<<10)
+		sent <- time.Now()
+		bw.WriteString(w.json(first))
 		for i := range b.next {
 			sent <- time.Now()
 			bw.WriteString(w.json(i))
