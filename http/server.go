@@ -42,6 +42,9 @@ type Config struct {
 	// StreamWindow bounds the records of one stream read but not yet
 	// answered; with the produce credits it bounds a stream's memory.
 	StreamWindow int
+	// StreamWriteTimeout ends a stream whose client stops reading its
+	// answers: no write may wait longer.
+	StreamWriteTimeout time.Duration
 	// BatchCreditWait bounds how long a batch waits for produce credit
 	// before its entries are answered 429.
 	BatchCreditWait time.Duration
@@ -62,7 +65,7 @@ func DefaultConfig() Config {
 	return Config{V2: true, V3: true, RequestLog: true, PreferredMediaTypes: []string{mediaJSON, mediaV2JSON}, DefaultMediaType: mediaJSON,
 		ProduceRecordMaxBytes: 0, ProduceBatchMaxEntries: 10,
 		StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
-		StreamWindow: 4096, BatchCreditWait: 10 * time.Second}
+		StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second}
 }
 
 // Server is the proxy's HTTP API: an http.Handler.

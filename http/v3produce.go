@@ -330,7 +330,11 @@ func (s *Server) writeAnswers(ctx context.Context, rc *nethttp.ResponseControlle
 		drain(queue)
 		return
 	}
+	// A client that stops reading its answers would hold this stream, its
+	// goroutines and its credit for ever: a write that makes no progress
+	// for StreamWriteTimeout ends the stream.
 	flush := func() bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.StreamWriteTimeout))
 		return bw.Flush() == nil && rc.Flush() == nil
 	}
 	for p := range queue {

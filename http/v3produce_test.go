@@ -3,10 +3,13 @@ package http_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	nethttp "net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -477,5 +480,48 @@ func TestProduceRateLimits(t *testing.T) {
 				sameJSON(t, b, limited)
 			}
 		})
+	}
+}
+
+// TestProduceStreamClientThatStopsReading: a client that sends records but
+// never reads its answers cannot hold the stream: once a write makes no
+// progress for the write timeout, the stream ends, every record is still
+// answered by Kafka and its credit comes back.
+func TestProduceStreamClientThatStopsReading(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, func(c *http.Config) { c.StreamWriteTimeout = 300 * time.Millisecond })
+	topic := produceTopic(t, p, 1)
+	const n = 100_000 // far more answers than the sockets' buffers hold
+	var body strings.Builder
+	for range n {
+		body.WriteString(`{"value":{"type":"STRING","data":"x"}}`)
+	}
+	addr := strings.TrimPrefix(p.url, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A small receive window, so that the proxy's writes block soon.
+	conn.(*net.TCPConn).SetReadBuffer(4 << 10)
+	fmt.Fprintf(conn, "POST /v3/clusters/c/topics/%s/records HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n", topic, addr, body.Len())
+	if _, err := io.WriteString(conn, body.String()); err != nil {
+		t.Fatal(err)
+	}
+	// Read nothing; the proxy must let go by itself.
+	eventually(t, "the stream's credit to come back", func() error {
+		if r, b, w := p.sys.ProduceCredits(); r != 0 || b != 0 || w != 0 {
+			return fmt.Errorf("%d records, %d bytes in flight, %d waiting", r, b, w)
+		}
+		return nil
+	})
+	time.Sleep(time.Second) // well past the write timeout
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	got, err := io.Copy(io.Discard, conn)
+	if err != nil && !errors.Is(err, syscall.ECONNRESET) { // closed with answers unread: a reset
+		t.Fatalf("the proxy did not close the stream it could not write to (read %d bytes): %v", got, err)
+	}
+	if full := int64(n) * 100; got >= full {
+		t.Fatalf("read %d bytes, every answer: the proxy never gave up on the stalled client", got)
 	}
 }

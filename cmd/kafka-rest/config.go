@@ -236,6 +236,7 @@ func (c *config) httpConfig() http.Config {
 	h.StreamMaxDuration = c.ms("streaming.connection.max.duration.ms")
 	h.StreamGrace = c.ms("streaming.connection.max.duration.grace.period.ms")
 	h.StreamWindow = c.int("produce.stream.window.records")
+	h.StreamWriteTimeout = c.ms("produce.stream.write.timeout.ms")
 	h.BatchCreditWait = c.ms("produce.batch.credit.wait.ms")
 	return h
 }

@@ -195,6 +195,7 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"produce.credit.stream.records":                         {"0", "1 or more"},
 	"produce.credit.stream.bytes":                           {"0", "1 or more"},
 	"produce.stream.window.records":                         {"0", "from 1 to"},
+	"produce.stream.write.timeout.ms":                       {"0", "from 1 to"},
 	"produce.batch.credit.wait.ms":                          {"-1", "from 0 to"},
 	"produce.topic.producers.max":                           {"0", "from 1 to"},
 	"produce.topic.idle.timeout.ms":                         {"0", "from 1 to"},

@@ -85,6 +85,7 @@ func settings() []setting {
 		{key: "produce.credit.stream.records", def: "20000", doc: "Records in flight from one request.", check: int64Min(1)},
 		{key: "produce.credit.stream.bytes", def: "8388608", doc: "Bytes in flight from one request.", check: int64Min(1)},
 		{key: "produce.stream.window.records", def: "4096", doc: "Records of one stream read but not yet answered.", check: intRange(1, 1<<20)},
+		{key: "produce.stream.write.timeout.ms", def: "60000", doc: "A streaming answer write that makes no progress this long (the client stopped reading) ends the stream.", check: intRange(1, 1<<31-1)},
 		{key: "produce.batch.credit.wait.ms", def: "10000", doc: "How long a records:batch entry waits for credit before it is answered 429.", check: intRange(0, 1<<31-1)},
 		{key: "produce.topic.producers.max", def: "10000", doc: "Live per-topic producer actors; the least recently used stops first.", check: intRange(1, 1<<24)},
 		{key: "produce.topic.idle.timeout.ms", def: "300000", doc: "A per-topic producer actor unused this long stops.", check: intRange(1, 1<<31-1)},
