@@ -27,12 +27,27 @@ func newAdminPool(size int, admin *kafka.Admin) *adminPool {
 type adminCall struct {
 	ctx   context.Context
 	fn    func(context.Context, *kafka.Admin) (any, error)
-	reply chan adminResult
+	reply chan callResult
 }
 
-type adminResult struct {
+// callResult is the answer of a call to an actor.
+type callResult struct {
 	v   any
 	err error
+}
+
+// awaitReply waits for a call's answer, or for ctx to end.
+func awaitReply[T any](ctx context.Context, reply <-chan callResult) (T, error) {
+	var zero T
+	select {
+	case r := <-reply:
+		if r.err != nil {
+			return zero, r.err
+		}
+		return r.v.(T), nil
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
 }
 
 // adminSupervisor starts the pool's workers and restarts one that panics.
@@ -63,18 +78,18 @@ func (w *adminWorker) Receive(c actor.Context) {
 func (w *adminWorker) run(m *adminCall) {
 	defer func() {
 		if r := recover(); r != nil {
-			m.reply <- adminResult{err: &kafka.Error{
+			m.reply <- callResult{err: &kafka.Error{
 				Status: http.StatusInternalServerError, Code: http.StatusInternalServerError,
 				Message: "Internal Server Error", Err: fmt.Errorf("panic in admin call: %v", r)}}
 			panic(r) // a bug: let the supervisor replace this worker
 		}
 	}()
 	if err := m.ctx.Err(); err != nil {
-		m.reply <- adminResult{err: err}
+		m.reply <- callResult{err: err}
 		return
 	}
 	v, err := m.fn(m.ctx, w.pool.admin)
-	m.reply <- adminResult{v, err}
+	m.reply <- callResult{v, err}
 }
 
 // adminDo runs fn on an idle admin worker and waits for its result, or for
@@ -90,18 +105,10 @@ func adminDo[T any](ctx context.Context, s *System, fn func(context.Context, *ka
 	m := &adminCall{
 		ctx:   ctx,
 		fn:    func(ctx context.Context, a *kafka.Admin) (any, error) { return fn(ctx, a) },
-		reply: make(chan adminResult, 1),
+		reply: make(chan callResult, 1),
 	}
 	s.sys.Root.Send(pid, m)
-	select {
-	case r := <-m.reply:
-		if r.err != nil {
-			return zero, r.err
-		}
-		return r.v.(T), nil
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	}
+	return awaitReply[T](ctx, m.reply)
 }
 
 // Cluster describes the Kafka cluster.

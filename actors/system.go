@@ -22,11 +22,13 @@ type Config struct {
 	AdminPoolSize int
 	// Produce bounds the produce path.
 	Produce ProduceConfig
+	// Consumers bounds the v2 consumer instances.
+	Consumers ConsumersConfig
 }
 
 // DefaultConfig returns the defaults for everything but Kafka.
 func DefaultConfig() Config {
-	return Config{AdminPoolSize: 8, Produce: DefaultProduceConfig()}
+	return Config{AdminPoolSize: 8, Produce: DefaultProduceConfig(), Consumers: DefaultConsumersConfig()}
 }
 
 // System is the running actor system: a root supervisor with one subtree
@@ -45,6 +47,8 @@ type System struct {
 	topics   *topics
 	credits  *credits // the global produce credit
 	limiter  *produceLimiter
+
+	consumers *consumers
 }
 
 // tree holds the PIDs of the root's children.
@@ -81,8 +85,9 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		actor.WithDeadLetterRequestLogging(false),
 	)
 	s := &System{cfg: cfg, log: log, sys: sys, kadmin: kadmin, producer: producer,
-		credits: newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
-		limiter: newProduceLimiter(cfg.Produce.Limits)}
+		credits:   newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
+		limiter:   newProduceLimiter(cfg.Produce.Limits),
+		consumers: &consumers{live: make(map[consumerKey]*actor.PID)}}
 	s.admin = newAdminPool(cfg.AdminPoolSize, kadmin)
 	closeClients := func() {
 		producer.Close()

@@ -24,6 +24,8 @@ type Config struct {
 	AdvertisedListeners []*url.URL
 	// HostName is the deprecated host.name key.
 	HostName string
+	// ID is this proxy's id, part of generated consumer instance names.
+	ID string
 	// V2 and V3 turn the API families on.
 	V2, V3 bool
 	// Debug adds the cause of an error to its message.
@@ -154,6 +156,7 @@ func (s *Server) routes() []route {
 		rs = append(rs, s.v2RootRoutes()...)
 		rs = append(rs, s.v2MetadataRoutes()...)
 		rs = append(rs, s.v2ProduceRoutes()...)
+		rs = append(rs, s.v2ConsumerRoutes()...)
 	}
 	if s.cfg.V3 {
 		rs = append(rs, s.openAPIRoutes()...)

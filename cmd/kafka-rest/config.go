@@ -202,6 +202,13 @@ func (c *config) actorsConfig(k kafka.Config) actors.Config {
 	a := actors.DefaultConfig()
 	a.Kafka = k
 	a.AdminPoolSize = c.int("actors.admin.pool.size")
+	a.Consumers = actors.ConsumersConfig{
+		InstanceTimeout: c.ms("consumer.instance.timeout.ms"),
+		RequestTimeout:  c.ms("consumer.request.timeout.ms"),
+		RequestMaxBytes: c.int64("consumer.request.max.bytes"),
+		FetchMinBytes:   c.int64("fetch.min.bytes"),
+		MaxInstances:    c.int("consumer.instances.max"),
+	}
 	a.Produce = actors.ProduceConfig{
 		GlobalRecords: c.int64("produce.credit.global.records"), GlobalBytes: c.int64("produce.credit.global.bytes"),
 		TopicRecords: c.int64("produce.credit.topic.records"), TopicBytes: c.int64("produce.credit.topic.bytes"),
@@ -224,6 +231,7 @@ func (c *config) httpConfig() http.Config {
 	h.Listeners = c.listeners()
 	h.AdvertisedListeners = c.urls("advertised.listeners")
 	h.HostName = c.str("host.name")
+	h.ID = c.str("id")
 	h.V2 = c.bool("api.v2.enable")
 	h.V3 = c.bool("api.v3.enable")
 	h.Debug = c.bool("debug")

@@ -35,11 +35,8 @@ producer.linger.ms=5
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Keys of parts of the API still to come are validated, and said to
-	// have no effect yet.
-	if len(cfg.warnings) != 2 || !strings.HasPrefix(cfg.warnings[0], "consumer.request.timeout.ms (") ||
-		!strings.HasPrefix(cfg.warnings[1], "id (") || !strings.Contains(cfg.warnings[1], "no effect yet") {
-		t.Fatalf("warnings = %q, want consumer.request.timeout.ms and id to have no effect yet", cfg.warnings)
+	if len(cfg.warnings) != 0 {
+		t.Fatalf("unexpected warnings: %q", cfg.warnings)
 	}
 	for k, want := range map[string]string{
 		"bootstrap.servers":           "PLAINTEXT://broker-1:9092,broker-2:9092",
@@ -130,7 +127,7 @@ func TestEnvKey(t *testing.T) {
 }
 
 func TestConfigWarnings(t *testing.T) {
-	path := writeProps(t, "bootstrap.servers=k:9092\nmystery.key=1\nclient.sasl.kerberos.service.name=kafka\nsimpleconsumer.pool.size.max=25\n")
+	path := writeProps(t, "bootstrap.servers=k:9092\nmystery.key=1\nclient.sasl.kerberos.service.name=kafka\nsimpleconsumer.pool.size.max=25\nrate.limit.costs=api.v3.clusters.*=2\n")
 	cfg, err := loadConfig(path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +136,7 @@ func TestConfigWarnings(t *testing.T) {
 		"client.sasl.kerberos.service.name (" + path + ":3) has no franz-go equivalent and is ignored",
 		"mystery.key (" + path + ":2) is ignored",
 		"simpleconsumer.pool.size.max (" + path + ":4) has no effect",
+		"rate.limit.costs (" + path + ":5) is valid but has no effect yet",
 	}
 	if len(cfg.warnings) != len(want) {
 		t.Fatalf("warnings = %q", cfg.warnings)
@@ -184,6 +182,7 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"consumer.request.max.bytes":                            {"0", "1 or more"},
 	"consumer.instance.timeout.ms":                          {"0", "from 1 to"},
 	"consumer.iterator.backoff.ms":                          {"x", "from 0 to"},
+	"consumer.instances.max":                                {"0", "from 1 to"},
 	"consumer.threads":                                      {"0", "-1 or a whole number"},
 	"fetch.min.bytes":                                       {"10000001", "from -1 to 10000000"},
 	"api.v3.produce.batch.maximum.entries":                  {"51", "from 1 to 50"},

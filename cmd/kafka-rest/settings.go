@@ -30,7 +30,7 @@ func settings() []setting {
 		{key: "port", def: "8082", doc: "Port of the default listener when listeners is empty (deprecated in the reference).", check: intRange(0, 65535)},
 		{key: "advertised.listeners", def: "", doc: "Comma-separated URLs clients reach the proxy at; the first of the request's scheme is used in absolute URLs (metadata.self, base_uri, Location).", check: urlList},
 		{key: "host.name", def: "", doc: "Host used in absolute URLs when no advertised listener matches (deprecated in the reference)."},
-		{key: "id", def: "", doc: "This proxy's id; part of generated v2 consumer instance names.", pending: "the v2 consumer API"},
+		{key: "id", def: "", doc: "This proxy's id; part of generated v2 consumer instance names."},
 		{key: "api.v2.enable", def: "true", doc: "Serve the v2 API (/topics, /consumers, /brokers, /).", check: boolean},
 		{key: "api.v3.enable", def: "true", doc: "Serve the v3 API (/v3/...).", check: boolean},
 		{key: "confluent.resource.name.authority", def: "", doc: "Authority of crn:// resource names in v3 metadata."},
@@ -62,12 +62,13 @@ func settings() []setting {
 		{key: "schema.registry.url", def: "http://localhost:8081", doc: "Schema Registry URLs (comma list); empty disables the schema formats.", check: urlList, pending: "the schema formats"},
 
 		// v2 consumers.
-		{key: "consumer.request.timeout.ms", def: "1000", doc: "Longest a v2 records request waits for data.", check: intRange(0, 1<<31-1), pending: "the v2 consumer API"},
-		{key: "consumer.request.max.bytes", def: "67108864", doc: "Most key and value bytes in one v2 records response.", check: int64Min(1), pending: "the v2 consumer API"},
-		{key: "consumer.instance.timeout.ms", def: "300000", doc: "Idle v2 consumer instances are closed after this long.", check: intRange(1, 1<<31-1), pending: "the v2 consumer API"},
-		{key: "consumer.iterator.backoff.ms", def: "50", doc: "Pause between polls while a v2 records request waits.", check: intRange(0, 1<<31-1), pending: "the v2 consumer API"},
+		{key: "consumer.request.timeout.ms", def: "1000", doc: "Longest a v2 records request waits for data.", check: intRange(0, 1<<31-1)},
+		{key: "consumer.request.max.bytes", def: "67108864", doc: "Most key and value bytes in one v2 records response.", check: int64Min(1)},
+		{key: "consumer.instance.timeout.ms", def: "300000", doc: "Idle v2 consumer instances are closed after this long.", check: intRange(1, 1<<31-1)},
+		{key: "consumer.iterator.backoff.ms", def: "50", doc: "Accepted for compatibility: a records read waits on Kafka's fetches, not on a polling loop.", check: intRange(0, 1<<31-1)},
+		{key: "consumer.instances.max", def: "10000", doc: "Live v2 consumer instances; a create beyond is 429.", check: intRange(1, 1<<24)},
 		{key: "consumer.threads", def: "50", doc: "Most v2 records requests served at once (-1: no limit).", check: minusOneOrRange(1, 1<<31-1), pending: "the v2 consumer API"},
-		{key: "fetch.min.bytes", def: "-1", doc: "A v2 records request returns as soon as this many bytes are there (-1: wait for the timeout).", check: intRange(-1, 10000000), pending: "the v2 consumer API"},
+		{key: "fetch.min.bytes", def: "-1", doc: "A v2 records request returns as soon as this many bytes are there (-1: wait for the timeout).", check: intRange(-1, 10000000)},
 
 		// v3 produce.
 		{key: "api.v3.produce.batch.maximum.entries", def: "10", doc: "Most entries in one records:batch request.", check: intRange(1, 50)},

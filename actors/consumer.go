@@ -1,0 +1,438 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
+)
+
+// ConsumersConfig bounds the v2 consumer instances.
+type ConsumersConfig struct {
+	// InstanceTimeout closes an instance nobody used for that long; it
+	// leaves its group.
+	InstanceTimeout time.Duration
+	// RequestTimeout is how long a records read waits by default, and
+	// RequestMaxBytes the most key and value bytes one read returns.
+	RequestTimeout  time.Duration
+	RequestMaxBytes int64
+	// FetchMinBytes returns a read early once this many bytes are there
+	// (-1: wait for the timeout), unless the instance says otherwise.
+	FetchMinBytes int64
+	// MaxInstances bounds the live instances; a create beyond is 429.
+	MaxInstances int
+}
+
+// DefaultConsumersConfig returns the reference's defaults.
+func DefaultConsumersConfig() ConsumersConfig {
+	return ConsumersConfig{InstanceTimeout: 5 * time.Minute, RequestTimeout: time.Second,
+		RequestMaxBytes: 64 << 20, FetchMinBytes: -1, MaxInstances: 10_000}
+}
+
+// ConsumerOptions are what a create request says of a new instance.
+type ConsumerOptions struct {
+	Group, Name string
+	// Format is binary, json, avro, jsonschema or protobuf.
+	Format string
+	// AutoOffsetReset is earliest, latest or none ("" is latest).
+	AutoOffsetReset string
+	// AutoCommit commits what reads returned every few seconds (default
+	// true, as in Kafka).
+	AutoCommit bool
+	// FetchMinBytes and RequestTimeout override the proxy's, when set
+	// (FetchMinBytes 0 means unset, RequestTimeout 0 too).
+	FetchMinBytes  int64
+	RequestTimeout time.Duration
+}
+
+// ConsumedRecord is a record a read returns.
+type ConsumedRecord struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Key       []byte
+	Value     []byte
+	Headers   []kgo.RecordHeader
+	Timestamp time.Time
+}
+
+// TopicPartitionOffset is an offset of a partition, with its metadata.
+type TopicPartitionOffset struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Metadata  string
+}
+
+// ErrConsumerNotFound is the reference's 404 40403 for an unknown,
+// deleted or expired instance.
+func ErrConsumerNotFound() error {
+	return kafka.Errorf(http.StatusNotFound, kafka.CodeConsumerInstanceNotFound, "Consumer instance not found.")
+}
+
+// consumers is the registry of live instances, keyed by group and name.
+type consumers struct {
+	mu   sync.Mutex
+	live map[consumerKey]*actor.PID
+}
+
+type consumerKey struct{ group, name string }
+
+// consumerCall is a request to an instance: fn runs on the instance's
+// goroutine with its state, and its answer goes back on reply.
+type consumerCall struct {
+	ctx   context.Context
+	fn    func(ctx context.Context, c *consumerInstance) (any, error)
+	reply chan callResult
+}
+
+// CreateConsumer starts an instance; the same group and name twice is
+// 409 40902.
+func (s *System) CreateConsumer(ctx context.Context, o ConsumerOptions) error {
+	opts, err := s.cfg.Kafka.Options(kafka.RoleConsumer)
+	if err != nil {
+		return err
+	}
+	key := consumerKey{o.Group, o.Name}
+	s.consumers.mu.Lock()
+	defer s.consumers.mu.Unlock()
+	if _, ok := s.consumers.live[key]; ok {
+		return kafka.Errorf(http.StatusConflict, kafka.CodeConsumerAlreadyExists,
+			"Consumer with specified consumer ID already exists in the specified consumer group.")
+	}
+	if len(s.consumers.live) >= s.cfg.Consumers.MaxInstances {
+		return kafka.Errorf(http.StatusTooManyRequests, http.StatusTooManyRequests,
+			"Too many consumer instances: %d are open; delete some or let them expire.", len(s.consumers.live))
+	}
+	inst := &consumerInstance{s: s, key: key, opts: o, base: opts}
+	props := actor.PropsFromProducer(func() actor.Actor { return inst })
+	pid, err := s.spawn(ctx, s.tree.consumers, props, fmt.Sprintf("%s/%s", o.Group, o.Name))
+	if err != nil {
+		return fmt.Errorf("starting consumer instance %s of group %s: %w", o.Name, o.Group, err)
+	}
+	s.consumers.live[key] = pid
+	return nil
+}
+
+// DeleteConsumer closes an instance: it leaves its group at once.
+func (s *System) DeleteConsumer(ctx context.Context, group, name string) error {
+	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
+		c.expire()
+		return struct{}{}, nil
+	})
+	return err
+}
+
+// Subscribe subscribes an instance to topics, or to the topics matching
+// pattern when topics is empty.
+func (s *System) Subscribe(ctx context.Context, group, name string, topics []string, pattern string) error {
+	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
+		return struct{}{}, c.subscribe(topics, pattern)
+	})
+	return err
+}
+
+// Subscription returns the topics an instance subscribed to.
+func (s *System) Subscription(ctx context.Context, group, name string) ([]string, error) {
+	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) ([]string, error) {
+		return slices.Clone(c.topics), nil
+	})
+}
+
+// Unsubscribe ends an instance's subscription; it leaves its group.
+func (s *System) Unsubscribe(ctx context.Context, group, name string) error {
+	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
+		c.closeClient()
+		c.topics, c.pattern = nil, ""
+		return struct{}{}, nil
+	})
+	return err
+}
+
+// ConsumerFormat returns the format an instance was created with.
+func (s *System) ConsumerFormat(ctx context.Context, group, name string) (string, error) {
+	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (string, error) {
+		return c.opts.Format, nil
+	})
+}
+
+// ReadRecords reads an instance's records as the reference does: it
+// gathers them until the timeout (0: the instance's, else the proxy's),
+// until the next would pass maxBytes (0: consumer.request.max.bytes), or
+// until fetch.min.bytes are there. Records it could not return stay for
+// the next read.
+func (s *System) ReadRecords(ctx context.Context, group, name string, timeout time.Duration, maxBytes int64) ([]ConsumedRecord, error) {
+	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) ([]ConsumedRecord, error) {
+		return c.read(ctx, timeout, maxBytes)
+	})
+}
+
+// CommitOffsets commits offsets for an instance's group: each the next to
+// read (the caller passes the last it consumed, plus one). nil commits what
+// reads returned.
+func (s *System) CommitOffsets(ctx context.Context, group, name string, offsets []TopicPartitionOffset) error {
+	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
+		return struct{}{}, c.commit(ctx, offsets)
+	})
+	return err
+}
+
+// consumerDo runs fn on the instance's actor and waits for its answer, or
+// for ctx.
+func consumerDo[T any](ctx context.Context, s *System, group, name string, fn func(context.Context, *consumerInstance) (T, error)) (T, error) {
+	var zero T
+	m := &consumerCall{ctx: ctx, reply: make(chan callResult, 1),
+		fn: func(ctx context.Context, c *consumerInstance) (any, error) { return fn(ctx, c) }}
+	// Sends happen under the registry's lock, where removals happen too:
+	// a call sent to an instance is queued before it stops, so it is
+	// always answered.
+	s.consumers.mu.Lock()
+	pid, ok := s.consumers.live[consumerKey{group, name}]
+	if ok {
+		s.sys.Root.Send(pid, m)
+	}
+	s.consumers.mu.Unlock()
+	if !ok {
+		return zero, ErrConsumerNotFound()
+	}
+	return awaitReply[T](ctx, m.reply)
+}
+
+// consumerInstance is the actor of one v2 consumer instance: it owns the
+// instance's franz-go group client, its subscription and the records read
+// but not yet returned. Calls are served one at a time; a read waits
+// inside its call, which is fine, as nothing else may use the instance
+// meanwhile.
+type consumerInstance struct {
+	s    *System
+	key  consumerKey
+	opts ConsumerOptions
+	base []kgo.Opt
+
+	cl       *kgo.Client
+	topics   []string
+	pattern  string
+	leftover []*kgo.Record
+	// returned is, per topic and partition, the offset after the last
+	// record a read returned: what a commit without offsets commits.
+	returned map[string]map[int32]kgo.EpochOffset
+	expired  bool
+}
+
+func (c *consumerInstance) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *actor.Started:
+		ctx.SetReceiveTimeout(c.s.cfg.Consumers.InstanceTimeout)
+	case *actor.ReceiveTimeout:
+		c.expire()
+		ctx.Poison(ctx.Self())
+	case *consumerCall:
+		c.call(ctx, m)
+	case *actor.Stopping, *actor.Restarting:
+		c.expire()
+	}
+}
+
+// call runs one call. A panic answers 500 at once and then stops the
+// instance (its supervisor stops, never restarts, a failed instance).
+func (c *consumerInstance) call(ctx actor.Context, m *consumerCall) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.reply <- callResult{err: &kafka.Error{Status: http.StatusInternalServerError, Code: http.StatusInternalServerError,
+				Message: "Internal Server Error", Err: fmt.Errorf("panic in consumer instance %s: %v", c.key.name, r)}}
+			panic(r)
+		}
+	}()
+	if c.expired {
+		m.reply <- callResult{err: ErrConsumerNotFound()}
+		return
+	}
+	v, err := m.fn(m.ctx, c)
+	m.reply <- callResult{v, err}
+	if c.expired {
+		ctx.Poison(ctx.Self())
+	}
+}
+
+// expire takes the instance out of the registry and closes its client:
+// later calls are 404. It is safe to call more than once.
+func (c *consumerInstance) expire() {
+	if c.expired {
+		return
+	}
+	c.expired = true
+	c.s.consumers.mu.Lock()
+	delete(c.s.consumers.live, c.key)
+	c.s.consumers.mu.Unlock()
+	c.closeClient()
+}
+
+func (c *consumerInstance) closeClient() {
+	if c.cl != nil {
+		c.cl.Close() // leaves the group
+		c.cl = nil
+	}
+	c.leftover = nil
+	c.returned = nil
+}
+
+func (c *consumerInstance) subscribe(topics []string, pattern string) error {
+	if len(topics) == 0 && pattern == "" {
+		return nil // the reference's no-op
+	}
+	if len(topics) == 0 {
+		if _, err := regexp.Compile(pattern); err != nil {
+			return kafka.Errorf(http.StatusBadRequest, http.StatusBadRequest, "Bad Request: invalid topic_pattern %q: %v", pattern, err)
+		}
+	}
+	opts := append(slices.Clone(c.base), kgo.ConsumerGroup(c.key.group))
+	if c.opts.AutoCommit {
+		// Auto-commit only what reads returned, never records read from
+		// Kafka but still waiting here for the next read.
+		opts = append(opts, kgo.AutoCommitMarks())
+	} else {
+		opts = append(opts, kgo.DisableAutoCommit())
+	}
+	switch c.opts.AutoOffsetReset {
+	case "earliest":
+		opts = append(opts, kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	case "none":
+		opts = append(opts, kgo.ConsumeResetOffset(kgo.NoResetOffset()))
+	default:
+		opts = append(opts, kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()))
+	}
+	if len(topics) > 0 {
+		opts = append(opts, kgo.ConsumeTopics(topics...))
+	} else {
+		opts = append(opts, kgo.ConsumeTopics(pattern), kgo.ConsumeRegex())
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return fmt.Errorf("creating the consumer of instance %s: %w", c.key.name, err)
+	}
+	c.closeClient()
+	c.cl, c.topics, c.pattern = cl, slices.Clone(topics), pattern
+	return nil
+}
+
+func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64) ([]ConsumedRecord, error) {
+	if c.cl == nil {
+		return nil, kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState,
+			"Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
+	}
+	cfg := c.s.cfg.Consumers
+	limit := cfg.RequestTimeout
+	if c.opts.RequestTimeout > 0 {
+		limit = c.opts.RequestTimeout
+	}
+	if timeout > 0 && timeout < limit {
+		limit = timeout
+	}
+	if maxBytes <= 0 || maxBytes > cfg.RequestMaxBytes {
+		maxBytes = cfg.RequestMaxBytes
+	}
+	minBytes := cfg.FetchMinBytes
+	if c.opts.FetchMinBytes != 0 {
+		minBytes = c.opts.FetchMinBytes
+	}
+	wctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	var out []ConsumedRecord
+	var size int64
+	for {
+		for len(c.leftover) > 0 {
+			r := c.leftover[0]
+			n := int64(len(r.Key) + len(r.Value))
+			if size+n > maxBytes {
+				return out, nil // the rest stays for the next read
+			}
+			c.leftover = c.leftover[1:]
+			size += n
+			if c.opts.AutoCommit {
+				c.cl.MarkCommitRecords(r)
+			}
+			if c.returned == nil {
+				c.returned = make(map[string]map[int32]kgo.EpochOffset)
+			}
+			if c.returned[r.Topic] == nil {
+				c.returned[r.Topic] = make(map[int32]kgo.EpochOffset)
+			}
+			c.returned[r.Topic][r.Partition] = kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset + 1}
+			out = append(out, ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+				Key: r.Key, Value: r.Value, Headers: r.Headers, Timestamp: r.Timestamp})
+			if minBytes > 0 && size >= minBytes {
+				return out, nil
+			}
+		}
+		fs := c.cl.PollRecords(wctx, 500)
+		if wctx.Err() != nil {
+			return out, nil // the read's time is up
+		}
+		if err := fetchError(fs); err != nil {
+			return out, err
+		}
+		c.leftover = append(c.leftover, fs.Records()...)
+	}
+}
+
+// fetchError is the first error of fs that is not the end of the read.
+func fetchError(fs kgo.Fetches) error {
+	for _, e := range fs.Errors() {
+		if errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, context.Canceled) {
+			continue
+		}
+		return e.Err
+	}
+	return nil
+}
+
+func (c *consumerInstance) commit(ctx context.Context, offsets []TopicPartitionOffset) error {
+	if c.cl == nil {
+		return kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState,
+			"Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
+	}
+	m := c.returned
+	if offsets != nil {
+		m = make(map[string]map[int32]kgo.EpochOffset)
+	}
+	for _, o := range offsets {
+		if m[o.Topic] == nil {
+			m[o.Topic] = make(map[int32]kgo.EpochOffset)
+		}
+		m[o.Topic][o.Partition] = kgo.EpochOffset{Epoch: -1, Offset: o.Offset}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	var err error
+	c.cl.CommitOffsetsSync(ctx, m, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, cerr error) {
+		err = cerr
+		if err == nil {
+			err = firstCommitError(resp)
+		}
+	})
+	return err
+}
+
+// firstCommitError is the first partition error of a commit's answer.
+func firstCommitError(resp *kmsg.OffsetCommitResponse) error {
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+package http_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafka-rest-go/kafka-rest/actors"
+)
+
+const v2Binary = "application/vnd.kafka.binary.v2+json"
+
+// consumed is a record of a v2 records answer.
+type consumed struct {
+	Topic     string          `json:"topic"`
+	Key       json.RawMessage `json:"key"`
+	Value     json.RawMessage `json:"value"`
+	Partition int32           `json:"partition"`
+	Offset    int64           `json:"offset"`
+	Headers   []struct {
+		Name  string  `json:"name"`
+		Value *string `json:"value"`
+	} `json:"headers"`
+	Timestamp int64 `json:"timestamp"`
+}
+
+// readUntil reads an instance's records until it has n of them.
+func readUntil(t *testing.T, p *proxy, base, accept string, n int) []consumed {
+	t.Helper()
+	var all []consumed
+	eventually(t, fmt.Sprintf("reading %d records", n), func() error {
+		r := p.do(t, "GET", base+"/records?timeout=500", "", "Accept: "+accept).expect(t, 200, accept)
+		var got []consumed
+		if err := json.Unmarshal(r.body, &got); err != nil {
+			return err
+		}
+		all = append(all, got...)
+		if len(all) < n {
+			return fmt.Errorf("%d records so far", len(all))
+		}
+		return nil
+	})
+	if len(all) != n {
+		t.Fatalf("read %d records, want %d", len(all), n)
+	}
+	return all
+}
+
+func TestV2ConsumerLifecycle(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, "v2cons")
+	createTopic(t, p, topic, 1)
+	group := uniqueName(t, "v2group")
+	ct := "Content-Type: " + v2CT
+
+	r := p.do(t, "POST", "/consumers/"+group, `{"name":"one","format":"binary","auto.offset.reset":"earliest","auto.commit.enable":"false"}`, ct).expect(t, 200, v2CT)
+	base := "/consumers/" + group + "/instances/one"
+	sameJSON(t, r.body, `{"instance_id":"one","base_uri":"`+p.url+base+`"}`)
+	p.do(t, "POST", "/consumers/"+group, `{"name":"one"}`, ct).
+		expectError(t, 409, 40902, "Consumer with specified consumer ID already exists in the specified consumer group.", v2CT)
+
+	// Reading before subscribing is the reference's illegal state.
+	p.do(t, "GET", base+"/records", "", "Accept: "+v2Binary).
+		expectError(t, 409, 40903, "Illegal state: Consumer is not subscribed to any topics or assigned any partitions", v2Binary)
+
+	if r := p.do(t, "POST", base+"/subscription", `{"topics":["`+topic+`"]}`, ct); r.status != 204 || len(r.body) != 0 {
+		t.Fatalf("subscribe: %d %s", r.status, r.body)
+	}
+	sameJSON(t, p.do(t, "GET", base+"/subscription", "").expect(t, 200, v2CT).body, `{"topics":["`+topic+`"]}`)
+
+	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for i := range 3 {
+		rec := &kgo.Record{Topic: topic, Key: []byte(fmt.Sprint("k", i)), Value: []byte(fmt.Sprint("v", i)),
+			Headers: []kgo.RecordHeader{{Key: "h", Value: []byte("x")}}}
+		if err := cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := readUntil(t, p, base, v2Binary, 3)
+	for i, c := range got {
+		key, _ := base64.StdEncoding.DecodeString(strings.Trim(string(c.Key), `"`))
+		val, _ := base64.StdEncoding.DecodeString(strings.Trim(string(c.Value), `"`))
+		if c.Topic != topic || c.Offset != int64(i) || string(key) != fmt.Sprint("k", i) || string(val) != fmt.Sprint("v", i) ||
+			len(c.Headers) != 1 || c.Headers[0].Name != "h" || *c.Headers[0].Value != "eA==" || c.Timestamp <= 0 {
+			t.Fatalf("record %d: %+v", i, c)
+		}
+	}
+
+	// The format must match the instance's.
+	p.do(t, "GET", base+"/records", "", "Accept: application/vnd.kafka.json.v2+json").
+		expectError(t, 406, 40601, "The requested embedded data format does not match the deserializer for this consumer instance", "application/vnd.kafka.json.v2+json")
+
+	// Commit: the last consumed offset, stored plus one; checked in Kafka.
+	r = p.do(t, "POST", base+"/offsets", `{"offsets":[{"topic":"`+topic+`","partition":0,"offset":1}]}`, ct).expect(t, 200, v2CT)
+	if string(r.body) != "[]" {
+		t.Fatalf("commit answered %s", r.body)
+	}
+	committed := func() int64 {
+		offs, err := p.admin.FetchOffsets(context.Background(), group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := offs.Lookup(topic, 0)
+		return o.At
+	}
+	if at := committed(); at != 2 {
+		t.Fatalf("committed %d, want 2", at)
+	}
+	p.do(t, "POST", base+"/offsets", "", ct).expect(t, 200, v2CT) // everything read
+	if at := committed(); at != 3 {
+		t.Fatalf("committed %d after committing what was read, want 3", at)
+	}
+
+	if r := p.do(t, "DELETE", base+"/subscription", ""); r.status != 204 {
+		t.Fatalf("unsubscribe: %d %s", r.status, r.body)
+	}
+	sameJSON(t, p.do(t, "GET", base+"/subscription", "").expect(t, 200, v2CT).body, `{"topics":[]}`)
+	if r := p.do(t, "DELETE", base, ""); r.status != 204 || len(r.body) != 0 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	p.do(t, "GET", base+"/records", "").expectError(t, 404, 40403, "Consumer instance not found.", v2Binary)
+	p.do(t, "DELETE", base, "").expectError(t, 404, 40403, "Consumer instance not found.", v2CT)
+}
+
+func TestV2ConsumerJSONAndGeneratedName(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, "v2json")
+	createTopic(t, p, topic, 1)
+	group := uniqueName(t, "v2group")
+	r := p.do(t, "POST", "/consumers/"+group, `{"format":"JSON","auto.offset.reset":"earliest"}`, "Content-Type: "+v2CT).expect(t, 200, v2CT)
+	var created struct {
+		InstanceID string `json:"instance_id"`
+		BaseURI    string `json:"base_uri"`
+	}
+	json.Unmarshal(r.body, &created)
+	if !strings.HasPrefix(created.InstanceID, "rest-consumer-") || created.BaseURI != p.url+"/consumers/"+group+"/instances/"+created.InstanceID {
+		t.Fatalf("created %s", r.body)
+	}
+	base := "/consumers/" + group + "/instances/" + created.InstanceID
+	p.do(t, "POST", base+"/subscription", `{"topic_pattern":"`+topic+`.*"}`, "Content-Type: "+v2CT)
+	p.do(t, "POST", "/topics/"+topic, `{"records":[{"key":{"a":1},"value":[1,"two"]}]}`, "Content-Type: application/vnd.kafka.json.v2+json").expect(t, 200, v2CT)
+	got := readUntil(t, p, base, "application/vnd.kafka.json.v2+json", 1)
+	if string(got[0].Key) != `{"a":1}` || string(got[0].Value) != `[1,"two"]` {
+		t.Fatalf("record %+v", got[0])
+	}
+	p.do(t, "DELETE", base, "")
+}
+
+func TestV2ConsumerCreateErrors(t *testing.T) {
+	p := startProxy(t, target(t), nil)
+	ct := "Content-Type: " + v2CT
+	cases := []struct {
+		body    string
+		status  int
+		code    int
+		message string
+	}{
+		{`{"auto.offset.reset":"bad-config"}`, 422, 42204, "Invalid consumer configuration: Invalid value bad-config for configuration auto.offset.reset: String must be one of: latest, earliest, none"},
+		{`{"auto.commit.enable":"maybe"}`, 422, 42204, "Invalid consumer configuration: Invalid value maybe for configuration enable.auto.commit: Expected value to be either true or false"},
+		{`{"fetch.min.bytes":10000001}`, 422, 40001, "Invalid consumer configuration. It does not abide by the constraints: fetch.min.bytes must be from -1 to 10000000, got 10000001"},
+		{`{"format":"string"}`, 422, 422, "Invalid format type."},
+		{`{"unknown":1}`, 422, 422, "Unrecognized field: unknown"},
+	}
+	for _, c := range cases {
+		p.do(t, "POST", "/consumers/g", c.body, ct).expectError(t, c.status, c.code, c.message, v2CT)
+	}
+}
+
+// TestV2ConsumerExpiry: an instance nobody uses expires, leaves its group
+// and answers 404 at once.
+func TestV2ConsumerExpiry(t *testing.T) {
+	p := startProxyWith(t, target(t), nil, func(a *actors.Config) { a.Consumers.InstanceTimeout = 300 * time.Millisecond })
+	group := uniqueName(t, "v2expiry")
+	p.do(t, "POST", "/consumers/"+group, `{"name":"short"}`, "Content-Type: "+v2CT).expect(t, 200, v2CT)
+	time.Sleep(time.Second)
+	start := time.Now()
+	p.do(t, "GET", "/consumers/"+group+"/instances/short/records", "").expectError(t, 404, 40403, "Consumer instance not found.", v2Binary)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("an expired instance took %v to answer", took)
+	}
+	// The name is free again.
+	p.do(t, "POST", "/consumers/"+group, `{"name":"short"}`, "Content-Type: "+v2CT).expect(t, 200, v2CT)
+}
