@@ -28,3 +28,11 @@ func (s *System) ConsumerLags(ctx context.Context, groupID string) ([]kafka.Cons
 		return a.ConsumerLags(ctx, groupID)
 	})
 }
+
+// CommittedOffsets returns what group committed for partitions, through
+// the admin pool.
+func (s *System) CommittedOffsets(ctx context.Context, group string, partitions []kafka.CommittedOffset) ([]kafka.CommittedOffset, error) {
+	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) ([]kafka.CommittedOffset, error) {
+		return a.CommittedOffsets(ctx, group, partitions)
+	})
+}

@@ -32,6 +32,7 @@ func (s *Server) v2ConsumerRoutes() []route {
 		{method: "DELETE", path: inst + "/subscription", name: "api.v2.consumers.unsubscribe", produces: v2JSON, handle: s.v2Unsubscribe},
 		{method: "GET", path: inst + "/records", name: "api.v2.consumers.consume", produces: recordOffers(), handle: s.v2Records},
 		{method: "POST", path: inst + "/offsets", name: "api.v2.consumers.commit-offsets", produces: v2JSON, consumes: in, handle: s.v2CommitOffsets},
+		{method: "GET", path: inst + "/offsets", name: "api.v2.consumers.get-committed-offsets", produces: v2JSON, consumes: in, handle: s.v2CommittedOffsets},
 	}
 }
 
@@ -338,4 +339,51 @@ func (s *Server) v2CommitOffsets(c *call) error {
 		return err
 	}
 	return c.json(nethttp.StatusOK, []struct{}{})
+}
+
+// v2CommittedOffsets answers the reference's GET with a JSON body: the
+// offsets the instance's group committed for the partitions listed. With
+// no body it is the reference's 404 40402.
+func (s *Server) v2CommittedOffsets(c *call) error {
+	group, name := c.param("group"), c.param("instance")
+	if _, err := s.sys.ConsumerFormat(c.r.Context(), group, name); err != nil {
+		return err // the instance must exist
+	}
+	var req struct {
+		Partitions []struct {
+			Topic     string `json:"topic"`
+			Partition int32  `json:"partition"`
+		} `json:"partitions"`
+	}
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return kafka.ErrPartitionNotFound()
+	}
+	if err := c.decodeBytes(b, &req); err != nil {
+		return err
+	}
+	asked := make([]kafka.CommittedOffset, len(req.Partitions))
+	for i, p := range req.Partitions {
+		asked[i] = kafka.CommittedOffset{Topic: p.Topic, Partition: p.Partition}
+	}
+	got, err := s.sys.CommittedOffsets(c.r.Context(), group, asked)
+	if err != nil {
+		return err
+	}
+	type offset struct {
+		Topic     string `json:"topic"`
+		Partition int32  `json:"partition"`
+		Offset    int64  `json:"offset"`
+		Metadata  string `json:"metadata"`
+	}
+	out := struct {
+		Offsets []offset `json:"offsets"`
+	}{Offsets: []offset{}}
+	for _, o := range got {
+		out.Offsets = append(out.Offsets, offset{o.Topic, o.Partition, o.Offset, o.Metadata})
+	}
+	return c.json(nethttp.StatusOK, out)
 }

@@ -121,6 +121,21 @@ func TestV2ConsumerLifecycle(t *testing.T) {
 	if at := committed(); at != 3 {
 		t.Fatalf("committed %d after committing what was read, want 3", at)
 	}
+	r = p.do(t, "GET", base+"/offsets", `{"partitions":[{"topic":"`+topic+`","partition":0},{"topic":"`+topic+`","partition":5}]}`, ct).expect(t, 200, v2CT)
+	var committedAnswer struct {
+		Offsets []struct {
+			Topic     string  `json:"topic"`
+			Partition int32   `json:"partition"`
+			Offset    int64   `json:"offset"`
+			Metadata  *string `json:"metadata"`
+		} `json:"offsets"`
+	}
+	if err := json.Unmarshal(r.body, &committedAnswer); err != nil || len(committedAnswer.Offsets) != 1 ||
+		committedAnswer.Offsets[0].Topic != topic || committedAnswer.Offsets[0].Partition != 0 ||
+		committedAnswer.Offsets[0].Offset != 3 || committedAnswer.Offsets[0].Metadata == nil {
+		t.Fatalf("committed offsets: %s (%v)", r.body, err)
+	}
+	p.do(t, "GET", base+"/offsets", "").expectError(t, 404, 40402, "Partition not found.", v2CT)
 
 	if r := p.do(t, "DELETE", base+"/subscription", ""); r.status != 204 {
 		t.Fatalf("unsubscribe: %d %s", r.status, r.body)

@@ -384,3 +384,32 @@ func SummarizeLags(lags []ConsumerLag) (s LagSummary, ok bool) {
 	}
 	return s, len(lags) > 0
 }
+
+// CommittedOffset is the offset a group committed for a partition: the next
+// record it will read.
+type CommittedOffset struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	Metadata  string
+}
+
+// CommittedOffsets returns what group committed for each of partitions
+// (topic to partition ids), in the order asked; partitions with no commit
+// are left out.
+func (a *Admin) CommittedOffsets(ctx context.Context, group string, partitions []CommittedOffset) ([]CommittedOffset, error) {
+	fetched, err := a.adm.FetchOffsets(ctx, group)
+	if err != nil {
+		return nil, err
+	}
+	if err := fetched.Error(); err != nil {
+		return nil, err
+	}
+	out := []CommittedOffset{}
+	for _, p := range partitions {
+		if o, ok := fetched.Lookup(p.Topic, p.Partition); ok && o.At >= 0 {
+			out = append(out, CommittedOffset{Topic: p.Topic, Partition: p.Partition, Offset: o.At, Metadata: o.Metadata})
+		}
+	}
+	return out, nil
+}
