@@ -32,12 +32,17 @@ type ConsumersConfig struct {
 	FetchMinBytes int64
 	// MaxInstances bounds the live instances; a create beyond is 429.
 	MaxInstances int
+	// ReadBudgetBytes bounds the record bytes of all reads in flight: a
+	// read takes its max bytes from it before it gathers records and
+	// gives them back once its answer is written, so that concurrent
+	// reads cannot hold more than this between them.
+	ReadBudgetBytes int64
 }
 
 // DefaultConsumersConfig returns the reference's defaults.
 func DefaultConsumersConfig() ConsumersConfig {
 	return ConsumersConfig{InstanceTimeout: 5 * time.Minute, RequestTimeout: time.Second,
-		RequestMaxBytes: 64 << 20, FetchMinBytes: -1, MaxInstances: 10_000}
+		RequestMaxBytes: 64 << 20, FetchMinBytes: -1, MaxInstances: 10_000, ReadBudgetBytes: 128 << 20}
 }
 
 // ConsumerOptions are what a create request says of a new instance.
@@ -167,13 +172,20 @@ func (s *System) ConsumerFormat(ctx context.Context, group, name string) (string
 	})
 }
 
+// Read is the answer of a records read: call Release once it is written.
+type Read struct {
+	Records []ConsumedRecord
+	Release func()
+}
+
 // ReadRecords reads an instance's records as the reference does: it
 // gathers them until the timeout (0: the instance's, else the proxy's),
 // until the next would pass maxBytes (0: consumer.request.max.bytes), or
 // until fetch.min.bytes are there. Records it could not return stay for
-// the next read.
-func (s *System) ReadRecords(ctx context.Context, group, name string, timeout time.Duration, maxBytes int64) ([]ConsumedRecord, error) {
-	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) ([]ConsumedRecord, error) {
+// the next read. A read waits for its share of the read budget within its
+// timeout; one that gets none answers no records.
+func (s *System) ReadRecords(ctx context.Context, group, name string, timeout time.Duration, maxBytes int64) (Read, error) {
+	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (Read, error) {
 		return c.read(ctx, timeout, maxBytes)
 	})
 }
@@ -296,7 +308,12 @@ func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 			return kafka.Errorf(http.StatusBadRequest, http.StatusBadRequest, "Bad Request: invalid topic_pattern %q: %v", pattern, err)
 		}
 	}
-	opts := append(slices.Clone(c.base), kgo.ConsumerGroup(c.key.group))
+	// franz-go buffers up to FetchMaxBytes per broker for each client (50
+	// MiB by default): with thousands of instances that is the proxy's
+	// memory. Instances start from smaller bounds; consumer.* keys in
+	// c.base, applied after, still override them.
+	opts := append([]kgo.Opt{kgo.FetchMaxBytes(4 << 20), kgo.FetchMaxPartitionBytes(1 << 20)}, c.base...)
+	opts = append(opts, kgo.ConsumerGroup(c.key.group))
 	if c.opts.AutoCommit {
 		// Auto-commit only what reads returned, never records read from
 		// Kafka but still waiting here for the next read.
@@ -326,9 +343,9 @@ func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 	return nil
 }
 
-func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64) ([]ConsumedRecord, error) {
+func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64) (Read, error) {
 	if c.cl == nil {
-		return nil, kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState,
+		return Read{Release: func() {}}, kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState,
 			"Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
 	}
 	cfg := c.s.cfg.Consumers
@@ -348,6 +365,23 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 	}
 	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	budget := c.s.readCredits
+	if budget.take(wctx, 1, maxBytes) != nil {
+		return Read{Release: func() {}}, nil // no share of the budget in time: nothing read
+	}
+	var once sync.Once
+	release := func() { once.Do(func() { budget.give(1, maxBytes) }) }
+	recs, err := c.gather(wctx, maxBytes, minBytes)
+	if err != nil {
+		release()
+		return Read{Release: func() {}}, err
+	}
+	return Read{Records: recs, Release: release}, nil
+}
+
+// gather takes records from what was read before and from Kafka until the
+// read's deadline, maxBytes or minBytes.
+func (c *consumerInstance) gather(wctx context.Context, maxBytes, minBytes int64) ([]ConsumedRecord, error) {
 	var out []ConsumedRecord
 	var size int64
 	for {

@@ -48,7 +48,8 @@ type System struct {
 	credits  *credits // the global produce credit
 	limiter  *produceLimiter
 
-	consumers *consumers
+	consumers   *consumers
+	readCredits *credits // the record bytes of v2 reads in flight
 }
 
 // tree holds the PIDs of the root's children.
@@ -85,9 +86,10 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		actor.WithDeadLetterRequestLogging(false),
 	)
 	s := &System{cfg: cfg, log: log, sys: sys, kadmin: kadmin, producer: producer,
-		credits:   newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
-		limiter:   newProduceLimiter(cfg.Produce.Limits),
-		consumers: &consumers{live: make(map[consumerKey]*actor.PID)}}
+		credits:     newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
+		limiter:     newProduceLimiter(cfg.Produce.Limits),
+		consumers:   &consumers{live: make(map[consumerKey]*actor.PID)},
+		readCredits: newCredits(1<<40, cfg.Consumers.ReadBudgetBytes)}
 	s.admin = newAdminPool(cfg.AdminPoolSize, kadmin)
 	closeClients := func() {
 		producer.Close()

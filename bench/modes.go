@@ -139,35 +139,18 @@ func runBatch(ctx context.Context, w *workload, b *budget, st *stats) error {
 func batchLoop(ctx context.Context, cl *http.Client, url string, w *workload, b *budget, st *stats) error {
 	var body bytes.Buffer
 	for {
-		body.Reset()
-		body.WriteString(`{"entries":[`)
-		n := 0
-		for n < w.cfg.BatchSize {
-			i, ok := <-b.next
-			if !ok {
-				break
-			}
-			if n > 0 {
-				body.WriteByte(',')
-			}
+		n := nextBody(b, &body, `{"entries":[`, w.cfg.BatchSize, func(body *bytes.Buffer, n int, i int64) {
 			rec := w.json(i)
 			body.WriteString(`{"id":"`)
 			body.WriteString(strconv.Itoa(n))
 			body.WriteString(`",`)
 			body.WriteString(rec[1:])
-			n++
-		}
+		})
 		if n == 0 {
 			return nil
 		}
-		body.WriteString(`]}`)
 		start := time.Now()
-		req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body.Bytes()))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		res, err := cl.Do(req)
+		res, err := post(ctx, cl, url, "application/json", body.Bytes())
 		if err != nil {
 			return err
 		}
@@ -221,4 +204,91 @@ func collect(errs <-chan error) []error {
 		}
 	}
 	return out
+}
+
+// runV2Produce sends v2 produce requests of BatchSize binary records.
+func runV2Produce(ctx context.Context, w *workload, b *budget, st *stats) error {
+	cl := httpClient(w.cfg.Connections)
+	url := w.cfg.URL + "/topics/" + w.cfg.Topic
+	var wg sync.WaitGroup
+	errs := make(chan error, w.cfg.Connections)
+	for range w.cfg.Connections {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- v2ProduceLoop(ctx, cl, url, w, b, st)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return errors.Join(collect(errs)...)
+}
+
+func v2ProduceLoop(ctx context.Context, cl *http.Client, url string, w *workload, b *budget, st *stats) error {
+	var body bytes.Buffer
+	for {
+		n := nextBody(b, &body, `{"records":[`, w.cfg.BatchSize, func(body *bytes.Buffer, _ int, i int64) {
+			body.WriteString(w.v2[i%int64(len(w.v2))])
+		})
+		if n == 0 {
+			return nil
+		}
+		start := time.Now()
+		res, err := post(ctx, cl, url, "application/vnd.kafka.binary.v2+json", body.Bytes())
+		if err != nil {
+			return err
+		}
+		var ans struct {
+			Offsets []struct {
+				ErrorCode *int `json:"error_code"`
+			} `json:"offsets"`
+		}
+		derr := json.NewDecoder(res.Body).Decode(&ans)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || derr != nil {
+			st.fail(n, res.StatusCode)
+			continue
+		}
+		ok := 0
+		for _, o := range ans.Offsets {
+			if o.ErrorCode == nil {
+				ok++
+			} else {
+				st.fail(1, *o.ErrorCode)
+			}
+		}
+		st.ok(ok, w.cfg.RecordSize, time.Since(start))
+	}
+}
+
+// nextBody writes into body a request of up to size records taken from the
+// budget, each written by entry, between head and "]}", and returns how
+// many it took (0: the budget is spent).
+func nextBody(b *budget, body *bytes.Buffer, head string, size int, entry func(body *bytes.Buffer, n int, i int64)) int {
+	body.Reset()
+	body.WriteString(head)
+	n := 0
+	for n < size {
+		i, ok := <-b.next
+		if !ok {
+			break
+		}
+		if n > 0 {
+			body.WriteByte(',')
+		}
+		entry(body, n, i)
+		n++
+	}
+	body.WriteString(`]}`)
+	return n
+}
+
+// post sends one request body.
+func post(ctx context.Context, cl *http.Client, url, contentType string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return cl.Do(req)
 }

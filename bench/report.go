@@ -15,10 +15,13 @@ func WriteTable(w io.Writer, cfg Config, results []Result) {
 		cfg.RecordSize, keyed(cfg.Keyed), cfg.Connections, cfg.BatchSize, cfg.Topic, max(cfg.Rounds, 1))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "mode\trecords\trecords/s\tMB/s\tp50 ms\tp99 ms\tp999 ms\terrors\tproxy CPU s\tproxy peak RSS MiB\t")
-	var native *Result
+	var native, nativeRead *Result
 	for i, r := range results {
-		if r.Mode == ModeNative {
+		switch r.Mode {
+		case ModeNative:
 			native = &results[i]
+		case ModeNativeRead:
+			nativeRead = &results[i]
 		}
 		cpu, rss := "-", "-"
 		if r.ProxyCPUSeconds != nil {
@@ -29,14 +32,16 @@ func WriteTable(w io.Writer, cfg Config, results []Result) {
 			r.LatencyP50Ms, r.LatencyP99Ms, r.LatencyP999Ms, errorsByCode(r.Errors), cpu, rss)
 	}
 	tw.Flush()
-	if native == nil || native.RecordsPerSec == 0 {
-		return
-	}
 	fmt.Fprintln(w)
 	for _, r := range results {
-		if r.Mode != ModeNative {
-			fmt.Fprintf(w, "%s / native: %.2f of the native throughput\n", r.Mode, r.RecordsPerSec/native.RecordsPerSec)
+		ceiling := native
+		if r.Mode == ModeV2Read {
+			ceiling = nativeRead
 		}
+		if r.Mode == ModeNative || r.Mode == ModeNativeRead || ceiling == nil || ceiling.RecordsPerSec == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%s / %s: %.2f of the native throughput\n", r.Mode, ceiling.Mode, r.RecordsPerSec/ceiling.RecordsPerSec)
 	}
 }
 

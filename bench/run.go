@@ -19,9 +19,12 @@ import (
 
 // Modes are the workloads the harness knows.
 const (
-	ModeV3Stream = "v3-stream" // streaming produce, one long request per connection
-	ModeV3Batch  = "v3-batch"  // records:batch requests
-	ModeNative   = "native"    // the same records straight to Kafka with franz-go
+	ModeV3Stream   = "v3-stream"      // streaming produce, one long request per connection
+	ModeV3Batch    = "v3-batch"       // records:batch requests
+	ModeNative     = "native"         // the same records straight to Kafka with franz-go
+	ModeV2         = "v2-produce"     // v2 produce requests of BatchSize records
+	ModeV2Read     = "v2-consume"     // v2 consumer instances in one group drain what the run produced
+	ModeNativeRead = "native-consume" // a franz-go group consumer drains the same
 )
 
 // Config is one run of the harness.
@@ -66,6 +69,7 @@ type workload struct {
 	cfg     Config
 	values  [][]byte
 	records []string // the same records as v3 produce JSON
+	v2      []string // and as v2 binary produce records
 }
 
 func newWorkload(cfg Config) *workload {
@@ -86,6 +90,11 @@ func newWorkload(cfg Config) *workload {
 		b.WriteString(base64.StdEncoding.EncodeToString(v))
 		b.WriteString(`"}}`)
 		w.records = append(w.records, b.String())
+		v2 := `{"value":"` + base64.StdEncoding.EncodeToString(v) + `"`
+		if cfg.Keyed {
+			v2 += `,"key":"` + base64.StdEncoding.EncodeToString([]byte(key(int64(i)))) + `"`
+		}
+		w.v2 = append(w.v2, v2+"}")
 	}
 	return w
 }
@@ -194,13 +203,21 @@ func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *P
 		run = runStream
 	case ModeV3Batch:
 		run = runBatch
-	case ModeNative:
+	case ModeV2:
+		run = runV2Produce
+	case ModeNative, ModeNativeRead:
 		if len(cfg.Bootstrap) == 0 {
-			return Result{}, fmt.Errorf("bench: mode native needs the brokers' addresses (--bootstrap)")
+			return Result{}, fmt.Errorf("bench: mode %s needs the brokers' addresses (--bootstrap)", mode)
 		}
 		run = runNative
+		if mode == ModeNativeRead {
+			run = runNativeConsume
+		}
+	case ModeV2Read:
+		run = runV2Consume
 	default:
-		return Result{}, fmt.Errorf("bench: unknown mode %q (want %s, %s or %s)", mode, ModeV3Stream, ModeV3Batch, ModeNative)
+		return Result{}, fmt.Errorf("bench: unknown mode %q (want %s)", mode,
+			strings.Join([]string{ModeV3Stream, ModeV3Batch, ModeV2, ModeNative, ModeV2Read, ModeNativeRead}, ", "))
 	}
 	st := newStats()
 	var before ProcessStats
@@ -217,7 +234,7 @@ func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *P
 		return Result{}, fmt.Errorf("bench: mode %s: %w", mode, err)
 	}
 	res := st.result(mode, elapsed)
-	if proxy != nil && mode != ModeNative {
+	if proxy != nil && mode != ModeNative && mode != ModeNativeRead {
 		after, _ := proxy.Stats()
 		cpu := (after.CPU - before.CPU).Seconds()
 		peak := float64(proxy.Peak()) / (1 << 20)

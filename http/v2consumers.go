@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
@@ -14,6 +15,7 @@ import (
 	json "github.com/goccy/go-json"
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/codec"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -264,45 +266,69 @@ func (s *Server) v2Records(c *call) error {
 	q := c.r.URL.Query()
 	timeout, _ := strconv.ParseInt(q.Get("timeout"), 10, 64)
 	maxBytes, _ := strconv.ParseInt(q.Get("max_bytes"), 10, 64)
-	recs, err := s.sys.ReadRecords(c.r.Context(), group, name, time.Duration(timeout)*time.Millisecond, maxBytes)
+	read, err := s.sys.ReadRecords(c.r.Context(), group, name, time.Duration(timeout)*time.Millisecond, maxBytes)
 	if err != nil {
 		return err
 	}
-	out := make([]v2ConsumedRecord, 0, len(recs))
-	for _, r := range recs {
-		cr := v2ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp.UnixMilli()}
-		if cr.Key, err = consumedData(format, r.Key); err != nil {
-			return errDeserialize("key", r, err)
-		}
-		if cr.Value, err = consumedData(format, r.Value); err != nil {
-			return errDeserialize("value", r, err)
-		}
-		for _, h := range r.Headers {
-			hv := v2RecordHeader{Name: h.Key}
-			if h.Value != nil {
-				v := base64.StdEncoding.EncodeToString(h.Value)
-				hv.Value = &v
+	defer read.Release() // the records' share of the read budget, once written
+	recs := read.Records
+	// Check every record first: a record that cannot be decoded fails
+	// the read before any of its answer is written.
+	if format == "json" {
+		for _, r := range recs {
+			if r.Key != nil && !json.Valid(r.Key) {
+				return errDeserialize("key", r, fmt.Errorf("not JSON"))
 			}
-			cr.Headers = append(cr.Headers, hv)
+			if r.Value != nil && !json.Valid(r.Value) {
+				return errDeserialize("value", r, fmt.Errorf("not JSON"))
+			}
 		}
-		out = append(out, cr)
 	}
-	return c.json(nethttp.StatusOK, out)
+	// The answer is written record by record: a read may hold tens of
+	// megabytes, and building it whole would hold them twice more.
+	c.w.Header().Set("Content-Type", c.media)
+	c.w.WriteHeader(nethttp.StatusOK)
+	bw := bufio.NewWriterSize(c.w, 64<<10)
+	bw.WriteByte('[')
+	for i, r := range recs {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		line, err := codec.Marshal(consumedRecord(format, r))
+		if err != nil {
+			return err
+		}
+		bw.Write(line)
+	}
+	bw.WriteByte(']')
+	return bw.Flush()
+}
+
+// consumedRecord is r as a records answer holds it.
+func consumedRecord(format string, r actors.ConsumedRecord) v2ConsumedRecord {
+	cr := v2ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp.UnixMilli(),
+		Key: consumedData(format, r.Key), Value: consumedData(format, r.Value)}
+	for _, h := range r.Headers {
+		hv := v2RecordHeader{Name: h.Key}
+		if h.Value != nil {
+			v := base64.StdEncoding.EncodeToString(h.Value)
+			hv.Value = &v
+		}
+		cr.Headers = append(cr.Headers, hv)
+	}
+	return cr
 }
 
 // consumedData is a key or value in a records answer: base64 for binary,
-// the JSON itself for json, null for a null one.
-func consumedData(format string, b []byte) (any, error) {
+// the JSON itself (checked before) for json, null for a null one.
+func consumedData(format string, b []byte) any {
 	if b == nil {
-		return nil, nil
+		return nil
 	}
 	if format == "binary" {
-		return base64.StdEncoding.EncodeToString(b), nil
+		return base64.StdEncoding.EncodeToString(b)
 	}
-	if !json.Valid(b) {
-		return nil, fmt.Errorf("not JSON")
-	}
-	return json.RawMessage(b), nil
+	return json.RawMessage(b)
 }
 
 func errDeserialize(what string, r actors.ConsumedRecord, err error) error {

@@ -33,7 +33,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var (
 		cfg        bench.Config
 		bootstrap  = fs.String("bootstrap", "", "Kafka brokers, host:port comma list: for the native mode, topic creation and --start-proxy")
-		modes      = fs.String("modes", "v3-stream,v3-batch,native", "modes to run, in order: v3-stream, v3-batch, native")
+		modes      = fs.String("modes", "v3-stream,v3-batch,v2-produce,native,v2-consume,native-consume", "modes to run, in order: v3-stream, v3-batch, v2-produce, native; v2-consume and native-consume drain what the run produced")
 		jsonOut    = fs.String("json", "", "also write the results as JSON to this file (- for standard output)")
 		startProxy = fs.String("start-proxy", "", "start this kafka-rest binary on a free port (with --bootstrap) and report its CPU and memory")
 		proxyEnv   = fs.String("proxy-env", "", "extra KAFKA_REST_* variables for --start-proxy, comma separated")
@@ -42,8 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.URL, "url", "http://localhost:8082", "the proxy's base URL")
 	fs.StringVar(&cfg.Topic, "topic", "kafka-rest-bench", "topic to produce to (created if missing and --bootstrap is given)")
 	partitions := fs.Int("partitions", 6, "partitions of the topic when the harness creates it")
-	fs.IntVar(&cfg.Connections, "connections", 8, "concurrent HTTP connections (native: as many records in flight)")
-	fs.IntVar(&cfg.BatchSize, "batch", 10, "records per records:batch request")
+	fs.IntVar(&cfg.Connections, "connections", 8, "concurrent HTTP connections (native: as many records in flight; v2-consume: consumer instances)")
+	fs.IntVar(&cfg.BatchSize, "batch", 10, "records per records:batch or v2 produce request")
 	fs.IntVar(&cfg.RecordSize, "record-size", 1024, "value size in bytes")
 	fs.BoolVar(&cfg.Keyed, "key", false, "give every record a key")
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long each mode runs (0: until --records)")

@@ -208,6 +208,7 @@ func (c *config) actorsConfig(k kafka.Config) actors.Config {
 		RequestMaxBytes: c.int64("consumer.request.max.bytes"),
 		FetchMinBytes:   c.int64("fetch.min.bytes"),
 		MaxInstances:    c.int("consumer.instances.max"),
+		ReadBudgetBytes: c.int64("consumer.read.budget.bytes"),
 	}
 	a.Produce = actors.ProduceConfig{
 		GlobalRecords: c.int64("produce.credit.global.records"), GlobalBytes: c.int64("produce.credit.global.bytes"),

@@ -182,6 +182,7 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"consumer.request.max.bytes":                            {"0", "1 or more"},
 	"consumer.instance.timeout.ms":                          {"0", "from 1 to"},
 	"consumer.iterator.backoff.ms":                          {"x", "from 0 to"},
+	"consumer.read.budget.bytes":                            {"0", "1 or more"},
 	"consumer.instances.max":                                {"0", "from 1 to"},
 	"consumer.threads":                                      {"0", "-1 or a whole number"},
 	"fetch.min.bytes":                                       {"10000001", "from -1 to 10000000"},

@@ -66,6 +66,7 @@ func settings() []setting {
 		{key: "consumer.request.max.bytes", def: "67108864", doc: "Most key and value bytes in one v2 records response.", check: int64Min(1)},
 		{key: "consumer.instance.timeout.ms", def: "300000", doc: "Idle v2 consumer instances are closed after this long.", check: intRange(1, 1<<31-1)},
 		{key: "consumer.iterator.backoff.ms", def: "50", doc: "Accepted for compatibility: a records read waits on Kafka's fetches, not on a polling loop.", check: intRange(0, 1<<31-1)},
+		{key: "consumer.read.budget.bytes", def: "134217728", doc: "Record bytes all v2 reads in flight may hold between them: a read takes its max bytes before it gathers records and gives them back once its answer is written.", check: int64Min(1)},
 		{key: "consumer.instances.max", def: "10000", doc: "Live v2 consumer instances; a create beyond is 429.", check: intRange(1, 1<<24)},
 		{key: "consumer.threads", def: "50", doc: "Most v2 records requests served at once (-1: no limit).", check: minusOneOrRange(1, 1<<31-1), pending: "the v2 consumer API"},
 		{key: "fetch.min.bytes", def: "-1", doc: "A v2 records request returns as soon as this many bytes are there (-1: wait for the timeout).", check: intRange(-1, 10000000)},
