@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,6 +79,17 @@ type TopicPartitionOffset struct {
 	Partition int32
 	Offset    int64
 	Metadata  string
+}
+
+// TopicPartition names a partition.
+type TopicPartition struct {
+	Topic     string
+	Partition int32
+}
+
+// errIllegalState is the reference's 409 40903.
+func errIllegalState(format string, args ...any) error {
+	return kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState, "Illegal state: "+format, args...)
 }
 
 // ErrConsumerNotFound is the reference's 404 40403 for an unknown,
@@ -165,6 +177,42 @@ func (s *System) Unsubscribe(ctx context.Context, group, name string) error {
 	return err
 }
 
+// Assign gives an instance partitions to read directly, outside group
+// membership; none ends the assignment.
+func (s *System) Assign(ctx context.Context, group, name string, partitions []TopicPartition) error {
+	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
+		return struct{}{}, c.assign(ctx, partitions)
+	})
+	return err
+}
+
+// Assignment returns an instance's partitions: its manual assignment, or
+// what its group gave it.
+func (s *System) Assignment(ctx context.Context, group, name string) ([]TopicPartition, error) {
+	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) ([]TopicPartition, error) {
+		return c.assignment(), nil
+	})
+}
+
+// Seek moves an instance's partitions: each offset is the next to read, -2
+// the earliest, -1 the latest.
+func (s *System) Seek(ctx context.Context, group, name string, offsets []TopicPartitionOffset) error {
+	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
+		return struct{}{}, c.seek(ctx, offsets)
+	})
+	return err
+}
+
+// OffsetForTime is the first offset of a partition at or after a time, or
+// its end when there is none.
+func (s *System) OffsetForTime(ctx context.Context, topic string, partition int32, t time.Time) (int64, error) {
+	o, err := s.kadmin.OffsetAt(ctx, topic, partition, t.UnixMilli())
+	if err == nil && o < 0 {
+		o, err = s.kadmin.OffsetAt(ctx, topic, partition, -1)
+	}
+	return o, err
+}
+
 // ConsumerFormat returns the format an instance was created with.
 func (s *System) ConsumerFormat(ctx context.Context, group, name string) (string, error) {
 	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (string, error) {
@@ -232,9 +280,15 @@ type consumerInstance struct {
 	opts ConsumerOptions
 	base []kgo.Opt
 
-	cl       *kgo.Client
-	topics   []string
-	pattern  string
+	cl      *kgo.Client
+	topics  []string
+	pattern string
+	// assigned are the partitions of a manual assignment.
+	assigned []TopicPartition
+	// owned are the partitions the group gave a subscribed instance; the
+	// client's rebalance callbacks change it, so it has its own lock.
+	ownedMu  sync.Mutex
+	owned    map[TopicPartition]bool
 	leftover []*kgo.Record
 	// returned is, per topic and partition, the offset after the last
 	// record a read returned: what a commit without offsets commits.
@@ -297,37 +351,54 @@ func (c *consumerInstance) closeClient() {
 	}
 	c.leftover = nil
 	c.returned = nil
+	c.assigned = nil
+	c.ownedMu.Lock()
+	c.owned = nil
+	c.ownedMu.Unlock()
+}
+
+// clientOptions are the options every client of the instance starts from.
+func (c *consumerInstance) clientOptions() []kgo.Opt {
+	// franz-go buffers up to FetchMaxBytes per broker for each client (50
+	// MiB by default): with thousands of instances that is the proxy's
+	// memory. Instances start from smaller bounds; consumer.* keys in
+	// c.base, applied after, still override them.
+	return append([]kgo.Opt{kgo.FetchMaxBytes(4 << 20), kgo.FetchMaxPartitionBytes(1 << 20)}, c.base...)
+}
+
+// resetOffset is where a partition with no committed offset starts.
+func (c *consumerInstance) resetOffset() kgo.Offset {
+	switch c.opts.AutoOffsetReset {
+	case "earliest":
+		return kgo.NewOffset().AtStart()
+	case "none":
+		return kgo.NoResetOffset()
+	}
+	return kgo.NewOffset().AtEnd()
 }
 
 func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 	if len(topics) == 0 && pattern == "" {
 		return nil // the reference's no-op
 	}
+	if len(c.assigned) > 0 {
+		return errIllegalState("Subscription to topics, partitions and pattern are mutually exclusive")
+	}
 	if len(topics) == 0 {
 		if _, err := regexp.Compile(pattern); err != nil {
 			return kafka.Errorf(http.StatusBadRequest, http.StatusBadRequest, "Bad Request: invalid topic_pattern %q: %v", pattern, err)
 		}
 	}
-	// franz-go buffers up to FetchMaxBytes per broker for each client (50
-	// MiB by default): with thousands of instances that is the proxy's
-	// memory. Instances start from smaller bounds; consumer.* keys in
-	// c.base, applied after, still override them.
-	opts := append([]kgo.Opt{kgo.FetchMaxBytes(4 << 20), kgo.FetchMaxPartitionBytes(1 << 20)}, c.base...)
-	opts = append(opts, kgo.ConsumerGroup(c.key.group))
+	opts := append(c.clientOptions(), kgo.ConsumerGroup(c.key.group), kgo.ConsumeResetOffset(c.resetOffset()),
+		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, ps map[string][]int32) { c.own(ps, true) }),
+		kgo.OnPartitionsRevoked(func(_ context.Context, _ *kgo.Client, ps map[string][]int32) { c.own(ps, false) }),
+		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, ps map[string][]int32) { c.own(ps, false) }))
 	if c.opts.AutoCommit {
 		// Auto-commit only what reads returned, never records read from
 		// Kafka but still waiting here for the next read.
 		opts = append(opts, kgo.AutoCommitMarks())
 	} else {
 		opts = append(opts, kgo.DisableAutoCommit())
-	}
-	switch c.opts.AutoOffsetReset {
-	case "earliest":
-		opts = append(opts, kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
-	case "none":
-		opts = append(opts, kgo.ConsumeResetOffset(kgo.NoResetOffset()))
-	default:
-		opts = append(opts, kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()))
 	}
 	if len(topics) > 0 {
 		opts = append(opts, kgo.ConsumeTopics(topics...))
@@ -340,6 +411,118 @@ func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 	}
 	c.closeClient()
 	c.cl, c.topics, c.pattern = cl, slices.Clone(topics), pattern
+	return nil
+}
+
+// own records the group's changes to the instance's partitions; franz-go
+// calls it from its own goroutine.
+func (c *consumerInstance) own(ps map[string][]int32, owned bool) {
+	c.ownedMu.Lock()
+	defer c.ownedMu.Unlock()
+	if c.owned == nil {
+		c.owned = make(map[TopicPartition]bool)
+	}
+	for t, parts := range ps {
+		for _, p := range parts {
+			if owned {
+				c.owned[TopicPartition{t, p}] = true
+			} else {
+				delete(c.owned, TopicPartition{t, p})
+			}
+		}
+	}
+}
+
+// assignment returns the instance's partitions, sorted.
+func (c *consumerInstance) assignment() []TopicPartition {
+	if c.assigned != nil {
+		return slices.Clone(c.assigned)
+	}
+	c.ownedMu.Lock()
+	out := make([]TopicPartition, 0, len(c.owned))
+	for tp := range c.owned {
+		out = append(out, tp)
+	}
+	c.ownedMu.Unlock()
+	slices.SortFunc(out, func(a, b TopicPartition) int {
+		if a.Topic != b.Topic {
+			return strings.Compare(a.Topic, b.Topic)
+		}
+		return int(a.Partition - b.Partition)
+	})
+	return out
+}
+
+// assign consumes partitions directly, outside any group membership: each
+// starts at the group's committed offset, else where auto.offset.reset
+// says. No partitions ends the assignment.
+func (c *consumerInstance) assign(ctx context.Context, partitions []TopicPartition) error {
+	if len(c.topics) > 0 || c.pattern != "" {
+		return errIllegalState("Subscription to topics, partitions and pattern are mutually exclusive")
+	}
+	if len(partitions) == 0 {
+		c.closeClient()
+		return nil
+	}
+	asked := make([]kafka.CommittedOffset, len(partitions))
+	for i, p := range partitions {
+		asked[i] = kafka.CommittedOffset{Topic: p.Topic, Partition: p.Partition}
+	}
+	committed, err := c.s.kadmin.CommittedOffsets(ctx, c.key.group, asked)
+	if err != nil {
+		return err
+	}
+	start := make(map[string]map[int32]kgo.Offset)
+	for _, p := range partitions {
+		if start[p.Topic] == nil {
+			start[p.Topic] = make(map[int32]kgo.Offset)
+		}
+		start[p.Topic][p.Partition] = c.resetOffset()
+	}
+	for _, o := range committed {
+		start[o.Topic][o.Partition] = kgo.NewOffset().At(o.Offset)
+	}
+	cl, err := kgo.NewClient(append(c.clientOptions(), kgo.ConsumePartitions(start))...)
+	if err != nil {
+		return fmt.Errorf("creating the consumer of instance %s: %w", c.key.name, err)
+	}
+	c.closeClient()
+	c.cl, c.assigned = cl, slices.Clone(partitions)
+	return nil
+}
+
+// seek moves partitions of the instance to offsets: -2 is the earliest,
+// -1 the latest, anything else that offset. Every partition must be the
+// instance's.
+func (c *consumerInstance) seek(ctx context.Context, offsets []TopicPartitionOffset) error {
+	if c.cl == nil {
+		return errIllegalState("Consumer is not subscribed to any topics or assigned any partitions")
+	}
+	mine := make(map[TopicPartition]bool)
+	for _, tp := range c.assignment() {
+		mine[tp] = true
+	}
+	set := make(map[string]map[int32]kgo.EpochOffset)
+	for _, o := range offsets {
+		if !mine[TopicPartition{o.Topic, o.Partition}] {
+			return errIllegalState("No current assignment for partition %s-%d", o.Topic, o.Partition)
+		}
+		at := o.Offset
+		if at < 0 {
+			var err error
+			if at, err = c.s.kadmin.OffsetAt(ctx, o.Topic, o.Partition, at); err != nil {
+				return err
+			}
+		}
+		if set[o.Topic] == nil {
+			set[o.Topic] = make(map[int32]kgo.EpochOffset)
+		}
+		set[o.Topic][o.Partition] = kgo.EpochOffset{Epoch: -1, Offset: at}
+	}
+	// Records already read from the moved partitions are not the ones
+	// the client asked for any more.
+	c.leftover = slices.DeleteFunc(c.leftover, func(r *kgo.Record) bool { _, moved := set[r.Topic][r.Partition]; return moved })
+	c.cl.SetOffsets(set)
 	return nil
 }
 
@@ -439,6 +622,24 @@ func (c *consumerInstance) commit(ctx context.Context, offsets []TopicPartitionO
 	m := c.returned
 	if offsets != nil {
 		m = make(map[string]map[int32]kgo.EpochOffset)
+	}
+	if c.assigned != nil {
+		// Not a group member: commit as a simple consumer of the group.
+		var out []kafka.CommittedOffset
+		for _, o := range offsets {
+			out = append(out, kafka.CommittedOffset{Topic: o.Topic, Partition: o.Partition, Offset: o.Offset, Metadata: o.Metadata})
+		}
+		if offsets == nil {
+			for t, ps := range m {
+				for p, eo := range ps {
+					out = append(out, kafka.CommittedOffset{Topic: t, Partition: p, Offset: eo.Offset})
+				}
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return c.s.kadmin.CommitGroupOffsets(ctx, c.key.group, out)
 	}
 	for _, o := range offsets {
 		if m[o.Topic] == nil {

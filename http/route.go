@@ -93,6 +93,15 @@ func (c *call) json(status int, v any) error {
 	return err
 }
 
+// noContent answers 204 when err is nil, else err.
+func (c *call) noContent(err error) error {
+	if err != nil {
+		return err
+	}
+	c.w.WriteHeader(nethttp.StatusNoContent)
+	return nil
+}
+
 // wrap turns a route into a router handler: content negotiation, the
 // handler, the error model and the request log.
 func (s *Server) wrap(rt route) httprouter.Handle {

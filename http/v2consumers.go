@@ -33,6 +33,11 @@ func (s *Server) v2ConsumerRoutes() []route {
 		{method: "GET", path: inst + "/subscription", name: "api.v2.consumers.get-subscription", produces: v2JSON, handle: s.v2Subscription},
 		{method: "DELETE", path: inst + "/subscription", name: "api.v2.consumers.unsubscribe", produces: v2JSON, handle: s.v2Unsubscribe},
 		{method: "GET", path: inst + "/records", name: "api.v2.consumers.consume", produces: recordOffers(), handle: s.v2Records},
+		{method: "POST", path: inst + "/assignments", name: "api.v2.consumers.assign", produces: v2JSON, consumes: in, handle: s.v2Assign},
+		{method: "GET", path: inst + "/assignments", name: "api.v2.consumers.get-assignments", produces: v2JSON, handle: s.v2Assignments},
+		{method: "POST", path: inst + "/positions", name: "api.v2.consumers.seek", produces: v2JSON, consumes: in, handle: s.v2Seek},
+		{method: "POST", path: inst + "/positions/beginning", name: "api.v2.consumers.seek-to-beginning", produces: v2JSON, consumes: in, handle: s.v2SeekEdge(-2)},
+		{method: "POST", path: inst + "/positions/end", name: "api.v2.consumers.seek-to-end", produces: v2JSON, consumes: in, handle: s.v2SeekEdge(-1)},
 		{method: "POST", path: inst + "/offsets", name: "api.v2.consumers.commit-offsets", produces: v2JSON, consumes: in, handle: s.v2CommitOffsets},
 		{method: "GET", path: inst + "/offsets", name: "api.v2.consumers.get-committed-offsets", produces: v2JSON, consumes: in, handle: s.v2CommittedOffsets},
 	}
@@ -181,11 +186,7 @@ func (s *Server) consumerName() string {
 }
 
 func (s *Server) v2DeleteConsumer(c *call) error {
-	if err := s.sys.DeleteConsumer(c.r.Context(), c.param("group"), c.param("instance")); err != nil {
-		return err
-	}
-	c.w.WriteHeader(nethttp.StatusNoContent)
-	return nil
+	return c.noContent(s.sys.DeleteConsumer(c.r.Context(), c.param("group"), c.param("instance")))
 }
 
 func (s *Server) v2Subscribe(c *call) error {
@@ -200,11 +201,7 @@ func (s *Server) v2Subscribe(c *call) error {
 	if req.TopicPattern != nil {
 		pattern = *req.TopicPattern
 	}
-	if err := s.sys.Subscribe(c.r.Context(), c.param("group"), c.param("instance"), req.Topics, pattern); err != nil {
-		return err
-	}
-	c.w.WriteHeader(nethttp.StatusNoContent)
-	return nil
+	return c.noContent(s.sys.Subscribe(c.r.Context(), c.param("group"), c.param("instance"), req.Topics, pattern))
 }
 
 func (s *Server) v2Subscription(c *call) error {
@@ -221,11 +218,7 @@ func (s *Server) v2Subscription(c *call) error {
 }
 
 func (s *Server) v2Unsubscribe(c *call) error {
-	if err := s.sys.Unsubscribe(c.r.Context(), c.param("group"), c.param("instance")); err != nil {
-		return err
-	}
-	c.w.WriteHeader(nethttp.StatusNoContent)
-	return nil
+	return c.noContent(s.sys.Unsubscribe(c.r.Context(), c.param("group"), c.param("instance")))
 }
 
 // v2RecordHeader is a consumed record's header: beyond the reference, which
@@ -412,4 +405,95 @@ func (s *Server) v2CommittedOffsets(c *call) error {
 		out.Offsets = append(out.Offsets, offset{o.Topic, o.Partition, o.Offset, o.Metadata})
 	}
 	return c.json(nethttp.StatusOK, out)
+}
+
+// v2Partitions is the {"partitions":[{"topic","partition"}]} of the
+// assignment and positions requests and answers.
+type v2Partitions struct {
+	Partitions []v2TopicPartition `json:"partitions"`
+}
+
+type v2TopicPartition struct {
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+}
+
+func (p v2Partitions) list() []actors.TopicPartition {
+	out := make([]actors.TopicPartition, len(p.Partitions))
+	for i, tp := range p.Partitions {
+		out[i] = actors.TopicPartition{Topic: tp.Topic, Partition: tp.Partition}
+	}
+	return out
+}
+
+func (s *Server) v2Assign(c *call) error {
+	var req v2Partitions
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	return c.noContent(s.sys.Assign(c.r.Context(), c.param("group"), c.param("instance"), req.list()))
+}
+
+func (s *Server) v2Assignments(c *call) error {
+	tps, err := s.sys.Assignment(c.r.Context(), c.param("group"), c.param("instance"))
+	if err != nil {
+		return err
+	}
+	out := v2Partitions{Partitions: []v2TopicPartition{}}
+	for _, tp := range tps {
+		out.Partitions = append(out.Partitions, v2TopicPartition{tp.Topic, tp.Partition})
+	}
+	return c.json(nethttp.StatusOK, out)
+}
+
+// v2Seek moves partitions to offsets, or to the first offset at or after a
+// time.
+func (s *Server) v2Seek(c *call) error {
+	var req struct {
+		Offsets []struct {
+			Topic     string `json:"topic"`
+			Partition int32  `json:"partition"`
+			Offset    int64  `json:"offset"`
+			Metadata  string `json:"metadata"`
+		} `json:"offsets"`
+		Timestamps []struct {
+			Topic     string    `json:"topic"`
+			Partition int32     `json:"partition"`
+			Timestamp time.Time `json:"timestamp"`
+			Metadata  string    `json:"metadata"`
+		} `json:"timestamps"`
+	}
+	if err := c.decode(&req); err != nil {
+		return err
+	}
+	var offsets []actors.TopicPartitionOffset
+	for _, o := range req.Offsets {
+		if o.Offset < 0 {
+			return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: offset %d of %s-%d is negative", o.Offset, o.Topic, o.Partition)
+		}
+		offsets = append(offsets, actors.TopicPartitionOffset{Topic: o.Topic, Partition: o.Partition, Offset: o.Offset})
+	}
+	for _, ts := range req.Timestamps {
+		at, err := s.sys.OffsetForTime(c.r.Context(), ts.Topic, ts.Partition, ts.Timestamp)
+		if err != nil {
+			return err
+		}
+		offsets = append(offsets, actors.TopicPartitionOffset{Topic: ts.Topic, Partition: ts.Partition, Offset: at})
+	}
+	return c.noContent(s.sys.Seek(c.r.Context(), c.param("group"), c.param("instance"), offsets))
+}
+
+// v2SeekEdge moves partitions to their beginning (-2) or end (-1).
+func (s *Server) v2SeekEdge(edge int64) func(*call) error {
+	return func(c *call) error {
+		var req v2Partitions
+		if err := c.decode(&req); err != nil {
+			return err
+		}
+		offsets := make([]actors.TopicPartitionOffset, len(req.Partitions))
+		for i, tp := range req.Partitions {
+			offsets[i] = actors.TopicPartitionOffset{Topic: tp.Topic, Partition: tp.Partition, Offset: edge}
+		}
+		return c.noContent(s.sys.Seek(c.r.Context(), c.param("group"), c.param("instance"), offsets))
+	}
 }

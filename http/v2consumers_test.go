@@ -208,3 +208,90 @@ func TestV2ConsumerExpiry(t *testing.T) {
 	// The name is free again.
 	p.do(t, "POST", "/consumers/"+group, `{"name":"short"}`, "Content-Type: "+v2CT).expect(t, 200, v2CT)
 }
+
+// offsetsOf reads until n records and returns their offsets.
+func offsetsOf(t *testing.T, p *proxy, base string, n int) []int64 {
+	t.Helper()
+	var out []int64
+	for _, c := range readUntil(t, p, base, v2Binary, n) {
+		out = append(out, c.Offset)
+	}
+	return out
+}
+
+func TestV2ConsumerAssignAndSeek(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, "v2assign")
+	createTopic(t, p, topic, 2)
+	group := uniqueName(t, "v2group")
+	ct := "Content-Type: " + v2CT
+	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	produce := func(i int) {
+		rec := &kgo.Record{Topic: topic, Partition: 0, Value: []byte(fmt.Sprint(i)), Timestamp: at.Add(time.Duration(i) * time.Second)}
+		if err := cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		produce(i)
+	}
+
+	p.do(t, "POST", "/consumers/"+group, `{"name":"a","auto.offset.reset":"earliest"}`, ct).expect(t, 200, v2CT)
+	base := "/consumers/" + group + "/instances/a"
+	defer p.do(t, "DELETE", base, "")
+	one := `{"partitions":[{"topic":"` + topic + `","partition":0}]}`
+	if r := p.do(t, "POST", base+"/assignments", one, ct); r.status != 204 {
+		t.Fatalf("assign: %d %s", r.status, r.body)
+	}
+	sameJSON(t, p.do(t, "GET", base+"/assignments", "").expect(t, 200, v2CT).body, one)
+	p.do(t, "POST", base+"/subscription", `{"topics":["`+topic+`"]}`, ct).
+		expectError(t, 409, 40903, "Illegal state: Subscription to topics, partitions and pattern are mutually exclusive", v2CT)
+
+	if got := offsetsOf(t, p, base, 3); fmt.Sprint(got) != "[0 1 2]" {
+		t.Fatalf("first read: %v", got)
+	}
+	seek := func(path, body string) {
+		t.Helper()
+		if r := p.do(t, "POST", base+path, body, ct); r.status != 204 {
+			t.Fatalf("POST %s: %d %s", path, r.status, r.body)
+		}
+	}
+	seek("/positions", `{"offsets":[{"topic":"`+topic+`","partition":0,"offset":1}]}`)
+	if got := offsetsOf(t, p, base, 2); fmt.Sprint(got) != "[1 2]" {
+		t.Fatalf("after seeking to 1: %v", got)
+	}
+	seek("/positions/beginning", one)
+	if got := offsetsOf(t, p, base, 3); fmt.Sprint(got) != "[0 1 2]" {
+		t.Fatalf("after seeking to the beginning: %v", got)
+	}
+	seek("/positions", `{"timestamps":[{"topic":"`+topic+`","partition":0,"timestamp":"`+at.Add(2*time.Second).UTC().Format(time.RFC3339)+`"}]}`)
+	if got := offsetsOf(t, p, base, 1); fmt.Sprint(got) != "[2]" {
+		t.Fatalf("after seeking to the third record's time: %v", got)
+	}
+	seek("/positions/end", one)
+	produce(3)
+	if got := offsetsOf(t, p, base, 1); fmt.Sprint(got) != "[3]" {
+		t.Fatalf("after seeking to the end: %v", got)
+	}
+	p.do(t, "POST", base+"/positions", `{"offsets":[{"topic":"`+topic+`","partition":1,"offset":0}]}`, ct).
+		expectError(t, 409, 40903, "Illegal state: No current assignment for partition "+topic+"-1", v2CT)
+
+	// Not a group member: the commit goes in as a simple consumer's.
+	p.do(t, "POST", base+"/offsets", `{"offsets":[{"topic":"`+topic+`","partition":0,"offset":3}]}`, ct).expect(t, 200, v2CT)
+	offs, err := p.admin.FetchOffsets(context.Background(), group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := offs.Lookup(topic, 0); o.At != 4 {
+		t.Fatalf("committed %d, want 4", o.At)
+	}
+	// An empty assignment ends it.
+	seek("/assignments", `{"partitions":[]}`)
+	sameJSON(t, p.do(t, "GET", base+"/assignments", "").expect(t, 200, v2CT).body, `{"partitions":[]}`)
+}

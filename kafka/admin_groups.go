@@ -398,18 +398,35 @@ type CommittedOffset struct {
 // (topic to partition ids), in the order asked; partitions with no commit
 // are left out.
 func (a *Admin) CommittedOffsets(ctx context.Context, group string, partitions []CommittedOffset) ([]CommittedOffset, error) {
+	out := []CommittedOffset{}
 	fetched, err := a.adm.FetchOffsets(ctx, group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return out, nil // a group that never committed (kfake says so; Kafka answers nothing)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := fetched.Error(); err != nil {
 		return nil, err
 	}
-	out := []CommittedOffset{}
 	for _, p := range partitions {
 		if o, ok := fetched.Lookup(p.Topic, p.Partition); ok && o.At >= 0 {
 			out = append(out, CommittedOffset{Topic: p.Topic, Partition: p.Partition, Offset: o.At, Metadata: o.Metadata})
 		}
 	}
 	return out, nil
+}
+
+// CommitGroupOffsets commits offsets for a group none of whose members is
+// active (a v2 instance with manually assigned partitions commits so).
+func (a *Admin) CommitGroupOffsets(ctx context.Context, group string, offsets []CommittedOffset) error {
+	os := make(kadm.Offsets)
+	for _, o := range offsets {
+		os.Add(kadm.Offset{Topic: o.Topic, Partition: o.Partition, At: o.Offset, LeaderEpoch: -1, Metadata: o.Metadata})
+	}
+	resp, err := a.adm.CommitOffsets(ctx, group, os)
+	if err != nil {
+		return err
+	}
+	return resp.Error()
 }

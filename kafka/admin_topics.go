@@ -408,3 +408,10 @@ func ValidTopicName(name string) bool {
 	}
 	return true
 }
+
+// OffsetAt returns the offset of a partition at timestamp: -2 the earliest,
+// -1 the latest, else the first record at or after that many milliseconds
+// since the epoch (the latest when there is none).
+func (a *Admin) OffsetAt(ctx context.Context, topic string, id int32, timestamp int64) (int64, error) {
+	return a.listOffset(ctx, topic, id, timestamp)
+}
