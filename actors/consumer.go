@@ -102,6 +102,7 @@ func ErrConsumerNotFound() error {
 type consumers struct {
 	mu   sync.Mutex
 	live map[consumerKey]*actor.PID
+	seq  int // actor names are numbered: group and instance names may hold '/'
 }
 
 type consumerKey struct{ group, name string }
@@ -134,7 +135,8 @@ func (s *System) CreateConsumer(ctx context.Context, o ConsumerOptions) error {
 	}
 	inst := &consumerInstance{s: s, key: key, opts: o, base: opts}
 	props := actor.PropsFromProducer(func() actor.Actor { return inst })
-	pid, err := s.spawn(ctx, s.tree.consumers, props, fmt.Sprintf("%s/%s", o.Group, o.Name))
+	s.consumers.seq++
+	pid, err := s.spawn(ctx, s.tree.consumers, props, fmt.Sprintf("consumer-%d", s.consumers.seq))
 	if err != nil {
 		return fmt.Errorf("starting consumer instance %s of group %s: %w", o.Name, o.Group, err)
 	}

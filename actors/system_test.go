@@ -179,3 +179,43 @@ func TestConsumerSubtreeStopsAFailedChild(t *testing.T) {
 		t.Fatalf("b, the sibling, answered %q %v", r, ok)
 	}
 }
+
+// TestConsumerInstanceFaultIsIsolated: a fault inside one v2 consumer
+// instance answers its call with 500 at once and stops that instance only;
+// the others keep serving, and the failed one is 404 afterwards.
+func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
+	s := newSystem(t, "127.0.0.1:1", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, name := range []string{"healthy", "faulty", "other"} {
+		if err := s.CreateConsumer(ctx, ConsumerOptions{Group: "g", Name: name, Format: "binary", AutoCommit: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := consumerDo(ctx, s, "g", "faulty", func(context.Context, *consumerInstance) (int, error) {
+		panic("injected fault")
+	})
+	var re *kafka.Error
+	if !errors.As(err, &re) || re.Status != http.StatusInternalServerError {
+		t.Fatalf("the faulty call answered %v, want 500", err)
+	}
+	for _, name := range []string{"healthy", "other"} {
+		if f, err := s.ConsumerFormat(ctx, "g", name); err != nil || f != "binary" {
+			t.Fatalf("%s after the fault: %q %v", name, f, err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := s.ConsumerFormat(ctx, "g", "faulty")
+		if errors.As(err, &re) && re.Code == kafka.CodeConsumerInstanceNotFound {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the failed instance still answers: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.CreateConsumer(ctx, ConsumerOptions{Group: "g", Name: "faulty", Format: "binary"}); err != nil {
+		t.Fatalf("the failed instance's name is not free again: %v", err)
+	}
+}
