@@ -153,13 +153,14 @@ func (s *Server) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
 func (s *Server) routes() []route {
 	var rs []route
 	if s.cfg.V2 {
+		rs = append(rs, s.openAPIRoute("/v2/openapi.yaml", "api.v2.openapi.get"))
 		rs = append(rs, s.v2RootRoutes()...)
 		rs = append(rs, s.v2MetadataRoutes()...)
 		rs = append(rs, s.v2ProduceRoutes()...)
 		rs = append(rs, s.v2ConsumerRoutes()...)
 	}
 	if s.cfg.V3 {
-		rs = append(rs, s.openAPIRoutes()...)
+		rs = append(rs, s.openAPIRoute("/v3/openapi.yaml", "api.v3.openapi.get"))
 		rs = append(rs, s.v3ClusterRoutes()...)
 		rs = append(rs, s.v3ProduceRoutes()...)
 		rs = append(rs, s.v3BrokerRoutes()...)

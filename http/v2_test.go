@@ -81,6 +81,9 @@ func TestV2Metadata(t *testing.T) {
 	for _, path := range []string{"/partitions/1000", "/partitions/-1", "/partitions/x", "/partitions/1000/offsets"} {
 		p.do(t, "GET", "/topics/"+topic+path, "").expectError(t, 404, 40402, "Partition not found.", v2CT)
 	}
+	if v2doc, v3doc := p.do(t, "GET", "/v2/openapi.yaml", "").expect(t, 200, "application/yaml"), p.do(t, "GET", "/v3/openapi.yaml", "").expect(t, 200, "application/yaml"); string(v2doc.body) != string(v3doc.body) || !strings.Contains(string(v2doc.body), "/consumers/{group}/instances/{instance}/records:") {
+		t.Fatal("the v2 OpenAPI document is not the one that describes v2")
+	}
 	if r := p.do(t, "GET", "/topics", "", "Accept: application/json"); r.status != 406 || len(r.body) != 0 {
 		t.Fatalf("Accept application/json: %d %q, want 406 with no body", r.status, r.body)
 	}
