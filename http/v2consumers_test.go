@@ -137,6 +137,24 @@ func TestV2ConsumerLifecycle(t *testing.T) {
 	}
 	p.do(t, "GET", base+"/offsets", "").expectError(t, 404, 40402, "Partition not found.", v2CT)
 
+	// What v2 committed is what v3 reports for the group's lag.
+	md, err := p.admin.BrokerMetadata(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "v3 to report the committed offset", func() error {
+		r := p.do(t, "GET", "/v3/clusters/"+md.Cluster+"/consumer-groups/"+group+"/lags/"+topic+"/partitions/0", "")
+		var lag struct {
+			CurrentOffset int64 `json:"current_offset"`
+			LogEndOffset  int64 `json:"log_end_offset"`
+			Lag           int64 `json:"lag"`
+		}
+		if r.status != 200 || json.Unmarshal(r.body, &lag) != nil || lag.CurrentOffset != 3 || lag.LogEndOffset != 3 || lag.Lag != 0 {
+			return fmt.Errorf("v3 lag: %d %s", r.status, r.body)
+		}
+		return nil
+	})
+
 	if r := p.do(t, "DELETE", base+"/subscription", ""); r.status != 204 {
 		t.Fatalf("unsubscribe: %d %s", r.status, r.body)
 	}
