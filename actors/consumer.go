@@ -673,3 +673,10 @@ func firstCommitError(resp *kmsg.OffsetCommitResponse) error {
 	}
 	return nil
 }
+
+// LiveConsumers reports how many v2 consumer instances are open.
+func (s *System) LiveConsumers() int {
+	s.consumers.mu.Lock()
+	defer s.consumers.mu.Unlock()
+	return len(s.consumers.live)
+}
