@@ -652,6 +652,9 @@ func (c *consumerInstance) commit(ctx context.Context, offsets []TopicPartitionO
 	if len(m) == 0 {
 		return nil
 	}
+	if member, gen := c.cl.GroupMetadata(); offsets != nil && member != "" {
+		return c.commitWithMetadata(ctx, member, gen, offsets)
+	}
 	var err error
 	c.cl.CommitOffsetsSync(ctx, m, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, cerr error) {
 		err = cerr
@@ -660,6 +663,43 @@ func (c *consumerInstance) commit(ctx context.Context, offsets []TopicPartitionO
 		}
 	})
 	return err
+}
+
+// commitWithMetadata commits offsets as the group member the instance is,
+// keeping each offset's metadata: franz-go's own commits write theirs.
+func (c *consumerInstance) commitWithMetadata(ctx context.Context, member string, gen int32, offsets []TopicPartitionOffset) error {
+	var names []string
+	for _, o := range offsets {
+		names = append(names, o.Topic)
+	}
+	// Newer versions of the request name topics by id, older ones by
+	// name; the client picks the version, so both are given.
+	ids, err := c.s.kadmin.TopicIDs(ctx, names...)
+	if err != nil {
+		return err
+	}
+	req := kmsg.NewPtrOffsetCommitRequest()
+	req.Group, req.MemberID, req.Generation = c.key.group, member, gen
+	idx := make(map[string]int)
+	for _, o := range offsets {
+		i, ok := idx[o.Topic]
+		if !ok {
+			t := kmsg.NewOffsetCommitRequestTopic()
+			t.Topic, t.TopicID = o.Topic, ids[o.Topic]
+			req.Topics = append(req.Topics, t)
+			i = len(req.Topics) - 1
+			idx[o.Topic] = i
+		}
+		p := kmsg.NewOffsetCommitRequestTopicPartition()
+		p.Partition, p.Offset, p.LeaderEpoch = o.Partition, o.Offset, -1
+		p.Metadata = kmsg.StringPtr(o.Metadata)
+		req.Topics[i].Partitions = append(req.Topics[i].Partitions, p)
+	}
+	resp, err := req.RequestWith(ctx, c.cl)
+	if err != nil {
+		return err
+	}
+	return firstCommitError(resp)
 }
 
 // firstCommitError is the first partition error of a commit's answer.

@@ -102,10 +102,12 @@ func TestV2ConsumerLifecycle(t *testing.T) {
 		expectError(t, 406, 40601, "The requested embedded data format does not match the deserializer for this consumer instance", "application/vnd.kafka.json.v2+json")
 
 	// Commit: the last consumed offset, stored plus one; checked in Kafka.
-	r = p.do(t, "POST", base+"/offsets", `{"offsets":[{"topic":"`+topic+`","partition":0,"offset":1}]}`, ct).expect(t, 200, v2CT)
+	r = p.do(t, "POST", base+"/offsets", `{"offsets":[{"topic":"`+topic+`","partition":0,"offset":1,"metadata":"first"}]}`, ct).expect(t, 200, v2CT)
 	if string(r.body) != "[]" {
 		t.Fatalf("commit answered %s", r.body)
 	}
+	sameJSON(t, p.do(t, "GET", base+"/offsets", `{"partitions":[{"topic":"`+topic+`","partition":0}]}`, ct).expect(t, 200, v2CT).body,
+		`{"offsets":[{"topic":"`+topic+`","partition":0,"offset":2,"metadata":"first"}]}`)
 	committed := func() int64 {
 		offs, err := p.admin.FetchOffsets(context.Background(), group)
 		if err != nil {
@@ -188,6 +190,17 @@ func TestV2ConsumerJSONAndGeneratedName(t *testing.T) {
 	if string(got[0].Key) != `{"a":1}` || string(got[0].Value) != `[1,"two"]` {
 		t.Fatalf("record %+v", got[0])
 	}
+	// Bytes that are not JSON fail the read, as the reference's
+	// deserializer does.
+	p.do(t, "POST", "/topics/"+topic, `{"records":[{"value":"bm90IGpzb24="}]}`, "Content-Type: application/vnd.kafka.binary.v2+json").expect(t, 200, v2CT)
+	eventually(t, "the read to fail on bytes that are not JSON", func() error {
+		r := p.do(t, "GET", base+"/records?timeout=500", "", "Accept: application/vnd.kafka.json.v2+json")
+		if r.status == 200 && string(r.body) == "[]" {
+			return fmt.Errorf("nothing read yet")
+		}
+		r.expectError(t, 408, 40801, "Error deserializing value of the record at offset 1 of "+topic+"-0: not JSON", "application/vnd.kafka.json.v2+json")
+		return nil
+	})
 	p.do(t, "DELETE", base, "")
 }
 

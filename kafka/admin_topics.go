@@ -415,3 +415,20 @@ func ValidTopicName(name string) bool {
 func (a *Admin) OffsetAt(ctx context.Context, topic string, id int32, timestamp int64) (int64, error) {
 	return a.listOffset(ctx, topic, id, timestamp)
 }
+
+// TopicIDs returns the ids of topics (requests of newer protocol versions
+// name topics by id).
+func (a *Admin) TopicIDs(ctx context.Context, topics ...string) (map[string][16]byte, error) {
+	md, err := a.adm.Metadata(ctx, topics...)
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[string][16]byte, len(md.Topics))
+	for name, td := range md.Topics {
+		if td.Err != nil {
+			return nil, td.Err
+		}
+		ids[name] = td.ID
+	}
+	return ids, nil
+}
