@@ -326,3 +326,45 @@ func TestV2ConsumerAssignAndSeek(t *testing.T) {
 	seek("/assignments", `{"partitions":[]}`)
 	sameJSON(t, p.do(t, "GET", base+"/assignments", "").expect(t, 200, v2CT).body, `{"partitions":[]}`)
 }
+
+// TestV2ConsumerReadBounds: fetch.min.bytes returns a read early, and
+// max_bytes stops it before the record that would pass it; records left
+// over come with the next read, none lost.
+func TestV2ConsumerReadBounds(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, "v2bounds")
+	createTopic(t, p, topic, 1)
+	value := strings.Repeat("x", 100)
+	var recs []string
+	for range 5 {
+		recs = append(recs, `{"value":"`+base64.StdEncoding.EncodeToString([]byte(value))+`"}`)
+	}
+	p.do(t, "POST", "/topics/"+topic, `{"records":[`+strings.Join(recs, ",")+`]}`, "Content-Type: application/vnd.kafka.binary.v2+json").expect(t, 200, v2CT)
+	group := uniqueName(t, "v2group")
+	ct := "Content-Type: " + v2CT
+	p.do(t, "POST", "/consumers/"+group, `{"name":"b","auto.offset.reset":"earliest","fetch.min.bytes":1,"consumer.request.timeout.ms":10000}`, ct).expect(t, 200, v2CT)
+	base := "/consumers/" + group + "/instances/b"
+	defer p.do(t, "DELETE", base, "")
+	p.do(t, "POST", base+"/subscription", `{"topics":["`+topic+`"]}`, ct)
+
+	var offsets []int64
+	for len(offsets) < 5 {
+		start := time.Now()
+		r := p.do(t, "GET", base+"/records?max_bytes=250", "", "Accept: "+v2Binary).expect(t, 200, v2Binary)
+		if took := time.Since(start); took > 8*time.Second {
+			t.Fatalf("a read with fetch.min.bytes=1 waited %v of its 10 s", took)
+		}
+		var got []consumed
+		json.Unmarshal(r.body, &got)
+		if len(got) > 2 {
+			t.Fatalf("%d records of 100 bytes under max_bytes=250", len(got))
+		}
+		for _, c := range got {
+			offsets = append(offsets, c.Offset)
+		}
+	}
+	if fmt.Sprint(offsets) != "[0 1 2 3 4]" {
+		t.Fatalf("offsets read %v, want every record once, in order", offsets)
+	}
+}
