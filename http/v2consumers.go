@@ -329,14 +329,17 @@ func errDeserialize(what string, r actors.ConsumedRecord, err error) error {
 		what, r.Offset, r.Topic, r.Partition, err)
 }
 
+// v2OffsetEntry is an offset of a commit or positions request.
+type v2OffsetEntry struct {
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+	Offset    int64  `json:"offset"`
+	Metadata  string `json:"metadata"`
+}
+
 func (s *Server) v2CommitOffsets(c *call) error {
 	var req struct {
-		Offsets []struct {
-			Topic     string `json:"topic"`
-			Partition int32  `json:"partition"`
-			Offset    int64  `json:"offset"`
-			Metadata  string `json:"metadata"`
-		} `json:"offsets"`
+		Offsets []v2OffsetEntry `json:"offsets"`
 	}
 	b, err := c.body()
 	if err != nil {
@@ -450,12 +453,7 @@ func (s *Server) v2Assignments(c *call) error {
 // time.
 func (s *Server) v2Seek(c *call) error {
 	var req struct {
-		Offsets []struct {
-			Topic     string `json:"topic"`
-			Partition int32  `json:"partition"`
-			Offset    int64  `json:"offset"`
-			Metadata  string `json:"metadata"`
-		} `json:"offsets"`
+		Offsets    []v2OffsetEntry `json:"offsets"`
 		Timestamps []struct {
 			Topic     string    `json:"topic"`
 			Partition int32     `json:"partition"`
