@@ -312,14 +312,19 @@ func (c *consumerInstance) Receive(ctx actor.Context) {
 	}
 }
 
-// call runs one call. A panic answers 500 at once and then stops the
-// instance (its supervisor stops, never restarts, a failed instance).
+// call runs one call. A panic (a bug) answers 500 at once and closes the
+// instance: it leaves the registry, so later calls are 404 at once, and it
+// stops itself after answering, 404, the calls already queued to it. A
+// panic left to the supervisor would stop the actor with those calls
+// unanswered.
 func (c *consumerInstance) call(ctx actor.Context, m *consumerCall) {
 	defer func() {
 		if r := recover(); r != nil {
 			m.reply <- callResult{err: &kafka.Error{Status: http.StatusInternalServerError, Code: http.StatusInternalServerError,
 				Message: "Internal Server Error", Err: fmt.Errorf("panic in consumer instance %s: %v", c.key.name, r)}}
-			panic(r)
+			c.s.log.Error("a v2 consumer instance failed and is closed", "group", c.key.group, "instance", c.key.name, "panic", r)
+			c.expire()
+			ctx.Poison(ctx.Self())
 		}
 	}()
 	if c.expired {

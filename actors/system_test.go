@@ -181,39 +181,57 @@ func TestConsumerSubtreeStopsAFailedChild(t *testing.T) {
 }
 
 // TestConsumerInstanceFaultIsIsolated: a fault inside one v2 consumer
-// instance answers its call with 500 at once and stops that instance only;
-// the others keep serving, and the failed one is 404 afterwards.
+// instance answers its call with 500 at once and closes that instance only:
+// calls queued behind the fault are answered 404, never left hanging, the
+// others keep serving, and the failed one's name is free again.
 func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
 	s := newSystem(t, "127.0.0.1:1", nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, name := range []string{"healthy", "faulty", "other"} {
 		if err := s.CreateConsumer(ctx, ConsumerOptions{Group: "g", Name: name, Format: "binary", AutoCommit: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err := consumerDo(ctx, s, "g", "faulty", func(context.Context, *consumerInstance) (int, error) {
-		panic("injected fault")
-	})
+	// The faulty call waits until calls are queued behind it, then fails.
+	release := make(chan struct{})
+	faulted := make(chan error, 1)
+	go func() {
+		_, err := consumerDo(ctx, s, "g", "faulty", func(context.Context, *consumerInstance) (int, error) {
+			<-release
+			panic("injected fault")
+		})
+		faulted <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	queued := make(chan error, 5)
+	for range 5 {
+		go func() { _, err := s.ConsumerFormat(ctx, "g", "faulty"); queued <- err }()
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+
 	var re *kafka.Error
-	if !errors.As(err, &re) || re.Status != http.StatusInternalServerError {
+	if err := <-faulted; !errors.As(err, &re) || re.Status != http.StatusInternalServerError {
 		t.Fatalf("the faulty call answered %v, want 500", err)
+	}
+	for range 5 {
+		select {
+		case err := <-queued:
+			if !errors.As(err, &re) || re.Code != kafka.CodeConsumerInstanceNotFound {
+				t.Fatalf("a call queued behind the fault answered %v, want 404 40403", err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("a call queued behind the fault was never answered")
+		}
 	}
 	for _, name := range []string{"healthy", "other"} {
 		if f, err := s.ConsumerFormat(ctx, "g", name); err != nil || f != "binary" {
 			t.Fatalf("%s after the fault: %q %v", name, f, err)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		_, err := s.ConsumerFormat(ctx, "g", "faulty")
-		if errors.As(err, &re) && re.Code == kafka.CodeConsumerInstanceNotFound {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the failed instance still answers: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if _, err := s.ConsumerFormat(ctx, "g", "faulty"); !errors.As(err, &re) || re.Code != kafka.CodeConsumerInstanceNotFound {
+		t.Fatalf("the failed instance answered %v, want 404 40403", err)
 	}
 	if err := s.CreateConsumer(ctx, ConsumerOptions{Group: "g", Name: "faulty", Format: "binary"}); err != nil {
 		t.Fatalf("the failed instance's name is not free again: %v", err)
