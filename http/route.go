@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -53,6 +54,13 @@ func (c *call) body() ([]byte, error) {
 			"Request body is larger than %d bytes.", mbe.Limit)
 	}
 	return b, err
+}
+
+// emptyBody reports whether a request body is missing: no JSON value at
+// all, or JSON null, which the reference's endpoints treat alike.
+func emptyBody(b []byte) bool {
+	t := bytes.TrimSpace(b)
+	return len(t) == 0 || bytes.Equal(t, []byte("null"))
 }
 
 // decode reads the body as strictly one JSON value into v, answering as the

@@ -105,7 +105,7 @@ func (s *Server) v2CreateConsumer(c *call) error {
 	if err != nil {
 		return err
 	}
-	if t := bytes.TrimSpace(b); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
+	if !emptyBody(b) {
 		if err := c.decodeBytes(b, &req); err != nil {
 			return err
 		}
@@ -346,7 +346,7 @@ func (s *Server) v2CommitOffsets(c *call) error {
 		return err
 	}
 	var offsets []actors.TopicPartitionOffset
-	if t := bytes.TrimSpace(b); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
+	if !emptyBody(b) {
 		if err := c.decodeBytes(b, &req); err != nil {
 			return err
 		}
@@ -381,7 +381,7 @@ func (s *Server) v2CommittedOffsets(c *call) error {
 	if err != nil {
 		return err
 	}
-	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+	if emptyBody(b) {
 		return kafka.ErrPartitionNotFound()
 	}
 	if err := c.decodeBytes(b, &req); err != nil {

@@ -82,7 +82,7 @@ func (s *Server) v2Produce(c *call) error {
 	if err != nil {
 		return err
 	}
-	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+	if emptyBody(b) {
 		return errEmptyBody()
 	}
 	var req v2ProduceRequest

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	nethttp "net/http"
 	"strings"
 
@@ -81,7 +80,7 @@ func (c *call) decodeV3(v any) error {
 	if err != nil {
 		return err
 	}
-	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+	if emptyBody(b) {
 		return errEmptyBody()
 	}
 	return c.decodeBytes(b, v)

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	nethttp "net/http"
 	"strconv"
 	"strings"
@@ -378,7 +377,7 @@ func decodeAlterBody(c *call, v any) error {
 	if err != nil {
 		return err
 	}
-	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+	if emptyBody(b) {
 		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Null input provided. Data is required.")
 	}
 	return c.decodeBytes(b, v)

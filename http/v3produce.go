@@ -2,7 +2,6 @@ package http
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -443,7 +442,7 @@ func (s *Server) produceBatch(c *call) error {
 	if err != nil {
 		return err
 	}
-	if t := bytes.TrimSpace(b); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+	if emptyBody(b) {
 		return errBatch("Request body is empty. Data is required.")
 	}
 	var req batchRequest
