@@ -7,6 +7,9 @@
 #   .ci/kafka.sh start    fetch + stop an earlier broker of this run dir + wipe the run dir +
 #                         write config + format storage + launch + wait until ready
 #   .ci/kafka.sh stop     SIGTERM the broker of this run dir (SIGKILL after 30 s)
+#   .ci/kafka.sh kill     SIGKILL the broker of this run dir at once, keeping its data
+#                         (the broker-fault tests: a crash, not a clean shutdown)
+#   .ci/kafka.sh restart  start the broker of this run dir again on its existing data
 #   .ci/kafka.sh status   exit 0 (and print its pid) if the broker of this run dir is alive
 #   .ci/kafka.sh env      print `export` lines for the tests:  eval "$(.ci/kafka.sh env)"
 #
@@ -277,18 +280,26 @@ start() {
        kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$RUN/server.properties" \
        "${scram[@]}" > "$RUN/logs/format.out" 2>&1 < /dev/null \
     || { cat "$RUN/logs/format.out" >&2; die "storage format failed"; }
+  launch "$t0"
+}
+
+# Run kafka.Kafka on the formatted run dir and wait until it serves clients.
+launch() {
+  local cp="$LIB/*" t0="$1"
   log "starting kafka.Kafka (log: $RUN/logs/server.out)"
   # shellcheck disable=SC2086  # HEAP_OPTS / JVM_OPTS are intentionally word-split
   nohup java $HEAP_OPTS $JVM_OPTS -Djava.io.tmpdir="$RUN/tmp" \
        -Dlog4j2.configurationFile="$RUN/log4j2.properties" -Dkafka.logs.dir="$RUN/logs" \
        -cp "$cp" kafka.Kafka "$RUN/server.properties" \
-       > "$RUN/logs/server.out" 2>&1 < /dev/null &
+       >> "$RUN/logs/server.out" 2>&1 < /dev/null &
   echo $! > "$RUN/kafka.pid"
   local deadline=$((SECONDS + START_TIMEOUT))
   # The client listeners open only after the broker caught up with metadata, is unfenced
   # and the authorizer loaded; "Kafka Server started" is logged after that.
+  local seen
+  seen="$(grep -c "Kafka Server started" "$RUN/logs/server.out" 2>/dev/null || true)"
   until port_open "$PORT" && port_open "$SPORT" \
-        && grep -q "Kafka Server started" "$RUN/logs/server.out" 2>/dev/null; do
+        && [ "$(grep -c "Kafka Server started" "$RUN/logs/server.out" 2>/dev/null)" -gt "${seen:-0}" ]; do
     if ! running_pid >/dev/null; then
       log "broker exited during startup; last lines of $RUN/logs/server.out:"
       tail -n 80 "$RUN/logs/server.out" >&2
@@ -305,6 +316,25 @@ start() {
   log "ready in $((SECONDS - t0))s (pid $(cat "$RUN/kafka.pid")): bootstrap 127.0.0.1:$PORT, SASL 127.0.0.1:$SPORT"
 }
 
+kill_broker() {
+  local pid i
+  pid="$(running_pid)" || die "no broker of $RUN is running"
+  log "killing broker pid $pid (SIGKILL, data kept)"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 40; i++)); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$RUN/kafka.pid"; return 0; }
+    sleep 0.25
+  done
+  die "pid $pid survived SIGKILL"
+}
+
+restart() {
+  need java
+  [ -f "$RUN/$RUN_MARKER" ] && [ -f "$RUN/server.properties" ] || die "no run dir at $RUN: use start"
+  running_pid >/dev/null && die "the broker of $RUN is still running"
+  launch "$SECONDS"
+}
+
 status() {
   local pid
   if pid="$(running_pid)"; then
@@ -318,6 +348,9 @@ status() {
 print_env() {
   echo "export TEST_KAFKA_BOOTSTRAP=127.0.0.1:$PORT"
   echo "export TEST_KAFKA_SASL_BOOTSTRAP=127.0.0.1:$SPORT"
+  # What the broker-fault tests run to kill and restart this very broker.
+  echo "export TEST_KAFKA_CTL=$(cd "$(dirname "$0")" && pwd)/kafka.sh"
+  echo "export KAFKA_CI_RUN=$RUN KAFKA_CI_PORT=$PORT KAFKA_CI_CONTROLLER_PORT=$CPORT KAFKA_CI_SASL_PORT=$SPORT"
 }
 
 case "${1:-}" in
@@ -325,6 +358,8 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
+  kill) kill_broker ;;
+  restart) restart ;;
   env) print_env ;;
-  *) echo "usage: $0 fetch|start|stop|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|kill|restart|status|env" >&2; exit 2 ;;
 esac
