@@ -31,11 +31,16 @@ test-unit:
 	$(GO) test -race -count=1 $(GOTESTFLAGS) ./...
 
 # The same suites against a real Apache Kafka broker, started from Maven
-# Central jars and stopped afterwards whatever the outcome.
+# Central jars and stopped afterwards whatever the outcome. Then, one at a
+# time, the broker-fault tests (build tag brokerfaults, names TestBrokerFault*),
+# which kill and restart that broker and so cannot share it with other tests.
 test-integration:
 	.ci/kafka.sh start
 	@status=0; eval "$$(.ci/kafka.sh env)"; \
 	$(GO) test -tags integration -count=1 $(GOTESTFLAGS) ./... || status=$$?; \
+	if [ $$status = 0 ]; then \
+		$(GO) test -tags 'integration brokerfaults' -count=1 -p 1 -run '^TestBrokerFault' $(GOTESTFLAGS) ./... || status=$$?; \
+	fi; \
 	.ci/kafka.sh stop; exit $$status
 
 $(STATICCHECK):
@@ -45,8 +50,10 @@ lint: $(STATICCHECK)
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./...
+	$(GO) vet -tags 'integration brokerfaults' ./...
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags integration ./...
+	$(STATICCHECK) -tags 'integration brokerfaults' ./...
 
 # The standard matrix against a real broker (started here unless one runs):
 # 1 KiB records, v3 streaming, v3 batch and native franz-go in the same run,
