@@ -45,7 +45,7 @@ func unknownField(raw []byte) (string, bool) {
 // returned at once. nested, if not nil, is called with each known key and
 // its value.
 func objectKeys(raw []byte, known func([]byte) bool, nested func(key, val []byte) (string, bool)) (string, bool) {
-	i := skipSpace(raw, 1) // past '{'
+	i := skipSpace(raw, skipSpace(raw, 0)+1) // past '{'
 	for i < len(raw) && raw[i] != '}' {
 		end := stringEnd(raw, i)
 		key := raw[i+1 : end-1]

@@ -101,7 +101,19 @@ type dataJSON struct {
 // ParseProduceRequest parses and validates one record of a v3 produce
 // request, as the reference's Jackson mapping and builder do: every
 // mistake is a 400 for this record alone.
+//
+// The request may refer to raw's memory (its Data.Raw does): raw must not
+// change until the request is serialized. Serialized bytes never do.
 func ParseProduceRequest(raw []byte) (ProduceRequest, error) {
+	if req, ok := parseFast(raw); ok {
+		return req, nil
+	}
+	return parseGeneral(raw)
+}
+
+// parseGeneral is ParseProduceRequest for any input: the decoder's checks
+// and the reference's messages.
+func parseGeneral(raw []byte) (ProduceRequest, error) {
 	var in produceRequestJSON
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return ProduceRequest{}, recordMappingError(decodeError(err))
@@ -299,16 +311,14 @@ func SerializeSchemaless(d *Data) (Serialized, error) {
 			}
 			src = []byte(s)
 		}
-		src = bytes.TrimRight(src, "=")
-		b := make([]byte, base64.RawStdEncoding.DecodedLen(len(src)))
-		n, err := base64.RawStdEncoding.Decode(b, src)
+		b, err := decodeBase64(src)
 		if err != nil {
-			return out, badRequest("data=%q is not a valid base64 string.", src)
+			return out, badRequest("data=%q is not a valid base64 string.", bytes.TrimRight(src, "="))
 		}
-		out.Bytes = b[:n]
+		out.Bytes = b
 	case String:
 		if b, ok := plainString(d.Raw); ok {
-			out.Bytes = b // d.Raw is this record's own copy: no need for another
+			out.Bytes = bytes.Clone(b) // d.Raw may be the caller's buffer
 			break
 		}
 		var s string

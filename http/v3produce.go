@@ -88,12 +88,15 @@ func firstLine(s string) string {
 
 // instant formats a time as Java's Instant.toString does for milliseconds:
 // the fraction is left out when it is zero.
-func instant(t time.Time) string {
+func instant(t time.Time) string { return string(appendInstant(nil, t)) }
+
+// appendInstant appends instant(t) to b.
+func appendInstant(b []byte, t time.Time) []byte {
 	t = t.UTC()
 	if t.Nanosecond()/int(time.Millisecond) == 0 {
-		return t.Format("2006-01-02T15:04:05Z")
+		return t.AppendFormat(b, "2006-01-02T15:04:05Z")
 	}
-	return t.Format("2006-01-02T15:04:05.000Z")
+	return t.AppendFormat(b, "2006-01-02T15:04:05.000Z")
 }
 
 // checkCharset answers 400 for a body in a charset other than UTF-8 or
@@ -185,20 +188,35 @@ func (g *group) produce(ctx context.Context, ps *actors.ProduceStream, topic str
 
 // answer waits for a pending record's answer, or for ctx.
 func (p *pendingRecord) answer(ctx context.Context, clusterID, topic string) *produced {
+	r, line := p.wait(ctx)
+	if line != nil {
+		return line
+	}
+	return p.delivered(r, clusterID, topic)
+}
+
+// delivered is the answer of a record Kafka acknowledged with r.
+func (p *pendingRecord) delivered(r actors.ProduceResult, clusterID, topic string) *produced {
+	return &produced{ErrorCode: nethttp.StatusOK, delivered: &delivered{ClusterID: clusterID, TopicName: topic,
+		PartitionID: r.Partition, Offset: r.Offset, Timestamp: instant(r.Timestamp), Key: p.key, Value: p.value}}
+}
+
+// wait waits for a pending record's outcome, or for ctx: Kafka's
+// acknowledgement, or else the line that answers the record.
+func (p *pendingRecord) wait(ctx context.Context) (actors.ProduceResult, *produced) {
 	if p.line != nil {
-		return p.line
+		return actors.ProduceResult{}, p.line
 	}
 	select {
 	case r := <-p.result:
 		if r.Err != nil {
-			return recordError(r.Err)
+			return r, recordError(r.Err)
 		}
-		return &produced{ErrorCode: nethttp.StatusOK, delivered: &delivered{ClusterID: clusterID, TopicName: topic,
-			PartitionID: r.Partition, Offset: r.Offset, Timestamp: instant(r.Timestamp), Key: p.key, Value: p.value}}
+		return r, nil
 	case <-ctx.Done():
 		// The stream outlived its maximum duration and grace period (or
 		// the client left, and reads nothing more).
-		return streamEndError(ctx.Err())
+		return actors.ProduceResult{}, streamEndError(ctx.Err())
 	}
 }
 
@@ -341,7 +359,18 @@ func (s *Server) writeAnswers(ctx context.Context, rc *nethttp.ResponseControlle
 			drain(queue)
 			return
 		}
-		line, err := enc.encode(p.answer(ctx, clusterID, topic))
+		var (
+			line []byte
+			err  error
+		)
+		switch r, failed := p.wait(ctx); {
+		case failed != nil:
+			line, err = enc.encode(failed)
+		case plainData(p.key) && plainData(p.value):
+			line = enc.success(r, p.key, p.value) // the hot path: no answer to build
+		default:
+			line, err = enc.encode(p.delivered(r, clusterID, topic))
+		}
 		if err != nil {
 			s.log.Error("encoding a produce answer", "error", err)
 			continue

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec"
 )
 
@@ -34,6 +35,30 @@ func TestLineEncoderMatchesJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		want, _ := codec.Marshal(a)
+		if string(got) != string(want) {
+			t.Errorf("line\n%s\nwant\n%s", got, want)
+		}
+	}
+}
+
+// TestSuccessLineMatchesJSON holds the line written straight from Kafka's
+// acknowledgement to the bytes of the answer built from it.
+func TestSuccessLineMatchesJSON(t *testing.T) {
+	for _, c := range []struct {
+		r          actors.ProduceResult
+		key, value *producedData
+	}{
+		{actors.ProduceResult{Partition: 3, Offset: 1 << 40, Timestamp: time.UnixMilli(1612552482123)}, nil, &producedData{Type: codec.Binary, Size: 1024}},
+		{actors.ProduceResult{Partition: 0, Offset: 0, Timestamp: time.Unix(1612552482, 0)}, &producedData{Type: codec.String, Size: 0}, &producedData{Type: codec.JSON, Size: -1}},
+		{actors.ProduceResult{Partition: 1, Offset: 2, Timestamp: time.UnixMilli(1).In(time.FixedZone("x", 3600))}, nil, nil},
+	} {
+		e, err := newLineEncoder("lkc-1", "t.1_x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := e.success(c.r, c.key, c.value)
+		want, _ := codec.Marshal(&produced{ErrorCode: 200, delivered: &delivered{ClusterID: "lkc-1", TopicName: "t.1_x",
+			PartitionID: c.r.Partition, Offset: c.r.Offset, Timestamp: instant(c.r.Timestamp), Key: c.key, Value: c.value}})
 		if string(got) != string(want) {
 			t.Errorf("line\n%s\nwant\n%s", got, want)
 		}

@@ -1,0 +1,255 @@
+package codec
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// The streaming produce path parses one record per line of input, and the
+// general decoder (goccy's Unmarshal into a struct, then a pass for unknown
+// fields) copies the record twice and walks it twice. Most records have
+// the same simple shape: a partition, and a key and value of type BINARY or
+// STRING whose data is a string without escapes. parseFast reads exactly
+// that shape in one pass, without copying, and declines anything else,
+// which the general decoder then handles with all its checks and error
+// messages. A fuzz test holds the two to the same result for every input
+// parseFast accepts.
+
+// parseFast parses raw when it has the simple shape, with Data.Raw
+// referring to raw's memory; ok is false for anything else, valid or not.
+func parseFast(raw []byte) (req ProduceRequest, ok bool) {
+	p := fastParser{raw: raw}
+	if !p.object(func(key []byte) bool {
+		switch string(key) {
+		case "partition_id":
+			if req.PartitionID != nil {
+				return false
+			}
+			n, ok := p.int32()
+			if !ok {
+				return false
+			}
+			req.PartitionID = &n
+			return true
+		case "key":
+			if req.Key != nil {
+				return false
+			}
+			req.Key, ok = p.data()
+			return ok
+		case "value":
+			if req.Value != nil {
+				return false
+			}
+			req.Value, ok = p.data()
+			return ok
+		}
+		return false // headers, timestamp, unknown fields: the general decoder
+	}) {
+		return ProduceRequest{}, false
+	}
+	if p.space(); p.i != len(raw) {
+		return ProduceRequest{}, false
+	}
+	req.Size = len(raw)
+	return req, true
+}
+
+// fastParser reads raw from position i; every method returns false as soon
+// as the input leaves the simple shape.
+type fastParser struct {
+	raw []byte
+	i   int
+}
+
+func (p *fastParser) space() {
+	for p.i < len(p.raw) {
+		switch p.raw[p.i] {
+		case ' ', '\t', '\r', '\n':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and consumes c.
+func (p *fastParser) next(c byte) bool {
+	p.space()
+	if p.i < len(p.raw) && p.raw[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// object reads an object whose members' values member reads, given their
+// keys; keys must be strings without escapes.
+func (p *fastParser) object(member func(key []byte) bool) bool {
+	if !p.next('{') {
+		return false
+	}
+	if p.next('}') {
+		return true
+	}
+	for {
+		key, ok := p.plainString()
+		if !ok || !p.next(':') {
+			return false
+		}
+		p.space()
+		if !member(key) {
+			return false
+		}
+		if p.next('}') {
+			return true
+		}
+		if !p.next(',') {
+			return false
+		}
+	}
+}
+
+// plainString reads a string of printable ASCII without escapes and
+// returns its contents.
+func (p *fastParser) plainString() ([]byte, bool) {
+	if !p.next('"') {
+		return nil, false
+	}
+	start := p.i
+	end := bytes.IndexByte(p.raw[start:], '"')
+	if end < 0 {
+		return nil, false
+	}
+	s := p.raw[start : start+end]
+	for _, c := range s {
+		if c < 0x20 || c >= 0x7f || c == '\\' {
+			return nil, false
+		}
+	}
+	p.i = start + end + 1
+	return s, true
+}
+
+// dataString reads a string without escapes, of any bytes the decoder
+// accepts in one: all but control characters. Data strings are long (1 KiB
+// of base64 is 1,368 bytes), so they are checked a word at a time.
+func (p *fastParser) dataString() bool {
+	if !p.next('"') {
+		return false
+	}
+	rest := p.raw[p.i:]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return false
+	}
+	s := rest[:end]
+	if bytes.IndexByte(s, '\\') >= 0 || hasControl(s) {
+		return false
+	}
+	p.i += end + 1
+	return true
+}
+
+// hasControl reports whether s has a byte below 0x20, eight bytes at a
+// time: a byte b < 0x20 is one where b-0x20 borrows into its top bit while
+// b's own top bit is clear.
+func hasControl(s []byte) bool {
+	const highs, below = 0x8080808080808080, 0x20 * 0x0101010101010101
+	for len(s) >= 8 {
+		x := binary.LittleEndian.Uint64(s)
+		if (x-below) & ^x & highs != 0 {
+			return true
+		}
+		s = s[8:]
+	}
+	for _, c := range s {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+// int32 reads an integer in int32's range, in JSON's syntax.
+func (p *fastParser) int32() (int32, bool) {
+	neg := p.i < len(p.raw) && p.raw[p.i] == '-'
+	if neg {
+		p.i++
+	}
+	start := p.i
+	var n int64
+	for p.i < len(p.raw) && p.raw[p.i] >= '0' && p.raw[p.i] <= '9' && p.i-start < 11 {
+		n = n*10 + int64(p.raw[p.i]-'0')
+		p.i++
+	}
+	digits := p.i - start
+	if digits == 0 || digits > 10 || digits > 1 && p.raw[start] == '0' {
+		return 0, false
+	}
+	if p.i < len(p.raw) {
+		switch p.raw[p.i] { // a fraction or an exponent: the general decoder
+		case '.', 'e', 'E':
+			return 0, false
+		}
+	}
+	if neg {
+		n = -n
+	}
+	if n < -1<<31 || n > 1<<31-1 {
+		return 0, false
+	}
+	return int32(n), true
+}
+
+// data reads a key or value: null, or an object with a type of BINARY or
+// STRING and, optionally, data that is null or a plain string.
+func (p *fastParser) data() (*Data, bool) {
+	if bytes.HasPrefix(p.raw[p.i:], []byte("null")) {
+		p.i += len("null")
+		return nil, true
+	}
+	d := &Data{}
+	var seenData bool
+	ok := p.object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			if d.Format != "" {
+				return false
+			}
+			t, ok := p.plainString()
+			if !ok {
+				return false
+			}
+			switch Format(t) {
+			case Binary:
+				d.Format = Binary
+			case String:
+				d.Format = String
+			default:
+				return false
+			}
+			return true
+		case "data":
+			if seenData {
+				return false
+			}
+			seenData = true
+			if bytes.HasPrefix(p.raw[p.i:], []byte("null")) {
+				p.i += len("null")
+				return true
+			}
+			start := p.i
+			if !p.dataString() {
+				return false
+			}
+			d.Raw = p.raw[start:p.i:p.i]
+			return true
+		}
+		return false
+	})
+	if !ok || d.Format == "" {
+		return nil, false
+	}
+	return d, true
+}

@@ -1,0 +1,72 @@
+package codec
+
+import (
+	"bytes"
+	stdbase64 "encoding/base64"
+	"reflect"
+	"testing"
+)
+
+func stdRawDecode(dst, src []byte) (int, error) { return stdbase64.RawStdEncoding.Decode(dst, src) }
+
+// FuzzParseFast holds the fast path to the general decoder: whatever it
+// accepts, the general decoder accepts too, with the same result.
+func FuzzParseFast(f *testing.F) {
+	for _, s := range []string{
+		`{}`, ` { } `, `{"value":{"type":"BINARY","data":"YWJj"}}`,
+		`{"partition_id":-0,"key":{"type":"STRING","data":"k"},"value":{"type":"BINARY","data":null}}`,
+		`{"key":null,"value":{"data":"eA==","type":"BINARY"}}`, `{"partition_id":2147483647}`,
+		`{"partition_id":-2147483648,"value":{"type":"STRING"}}`, `{"partition_id":01}`, `{"value":{"type":"JSON","data":{}}}`,
+		`{"value":{"type":"STRING","data":"a\"b"}}`, `{"key":{"type":"BINARY","data":"eA=="},"key":null}`, `{"value":nullx}`,
+		"{\"value\":{\"type\":\"STRING\",\"data\":\"0123456789\x1fabc\"}}", `{"value":{"type":"STRING","data":"é\u00e9"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		fast, ok := parseFast(raw)
+		if !ok {
+			return
+		}
+		general, err := parseGeneral(raw)
+		if err != nil {
+			t.Fatalf("the fast path accepted %q, the general decoder says %v", raw, err)
+		}
+		if !reflect.DeepEqual(fast, general) {
+			t.Fatalf("%q: fast %+v, general %+v", raw, fast, general)
+		}
+	})
+}
+
+func TestParseFastDeclines(t *testing.T) {
+	for _, s := range []string{
+		`{"value":{"type":"JSON","data":{}}}`, `{"headers":[]}`, `{"timestamp":0}`, `{"partition_id":01}`,
+		`{"partition_id":1.0}`, `{"partition_id":2147483648}`, `{"value":{"type":"STRING","data":"a\"b"}}`,
+		`{"value":{"type":"BINARY","type":"STRING"}}`, `{"value":{"data":"x"}}`, `{"value":nullx}`, `{"value":{}} x`,
+		`{"unknown":1}`, `{"value":{"type":"AVRO","data":"x"}}`, "{\"value\":{\"type\":\"STRING\",\"data\":\"0123456789\x1fabc\"}}",
+	} {
+		if _, ok := parseFast([]byte(s)); ok {
+			t.Errorf("the fast path accepted %s", s)
+		}
+	}
+	req, ok := parseFast([]byte(`{"partition_id":-3,"key":{"type":"STRING","data":"k"},"value":{"type":"BINARY","data":"eA=="}}`))
+	if !ok || *req.PartitionID != -3 || string(req.Key.Raw) != `"k"` || req.Value.Format != Binary || string(req.Value.Raw) != `"eA=="` {
+		t.Fatalf("%+v %v", req, ok)
+	}
+}
+
+// FuzzDecodeBase64 holds the SIMD decoder to the standard library's
+// acceptance and bytes.
+func FuzzDecodeBase64(f *testing.F) {
+	for _, s := range []string{"", "eA==", "eA", "eA=", "YWJj", "Y", "YR", "YWJ\njZA==", "YW Jj", "-_-_", "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5eg=="} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		got, err := decodeBase64(src)
+		trimmed := bytes.TrimRight(src, "=")
+		want := make([]byte, len(trimmed))
+		n, werr := stdRawDecode(want, trimmed)
+		if (err == nil) != (werr == nil) || err == nil && !bytes.Equal(got, want[:n]) {
+			t.Fatalf("%q: got %q, %v; the standard library %q, %v", src, got, err, want[:n], werr)
+		}
+	})
+}
