@@ -69,6 +69,8 @@ type Data struct {
 	Schema        *string
 	// Raw is the JSON of data, nil when absent or null.
 	Raw []byte
+	// binary is BINARY data the fast parser has already decoded.
+	binary []byte
 }
 
 // UsesSchema reports whether the data goes through the Schema Registry: a
@@ -303,6 +305,10 @@ func SerializeSchemaless(d *Data) (Serialized, error) {
 	}
 	switch d.Format {
 	case Binary:
+		if d.binary != nil {
+			out.Bytes = d.binary
+			break
+		}
 		src, ok := plainString(d.Raw)
 		if !ok {
 			var s string

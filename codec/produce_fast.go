@@ -131,27 +131,8 @@ func (p *fastParser) plainString() ([]byte, bool) {
 	return s, true
 }
 
-// dataString reads a string without escapes, of any bytes the decoder
-// accepts in one: all but control characters. Data strings are long (1 KiB
-// of base64 is 1,368 bytes), so they are checked a word at a time.
-func (p *fastParser) dataString() bool {
-	if !p.next('"') {
-		return false
-	}
-	rest := p.raw[p.i:]
-	end := bytes.IndexByte(rest, '"')
-	if end < 0 {
-		return false
-	}
-	s := rest[:end]
-	if bytes.IndexByte(s, '\\') >= 0 || hasControl(s) {
-		return false
-	}
-	p.i += end + 1
-	return true
-}
-
-// hasControl reports whether s has a byte below 0x20, eight bytes at a
+// hasControl reports whether s has a byte below 0x20, which the decoder
+// rejects in a string. STRING data is long, so it goes eight bytes at a
 // time: a byte b < 0x20 is one where b-0x20 borrows into its top bit while
 // b's own top bit is clear.
 func hasControl(s []byte) bool {
@@ -240,15 +221,38 @@ func (p *fastParser) data() (*Data, bool) {
 				return true
 			}
 			start := p.i
-			if !p.dataString() {
+			if !p.next('"') {
 				return false
 			}
+			end := bytes.IndexByte(p.raw[p.i:], '"')
+			if end < 0 {
+				return false
+			}
+			p.i += end + 1
 			d.Raw = p.raw[start:p.i:p.i]
 			return true
 		}
 		return false
 	})
 	if !ok || d.Format == "" {
+		return nil, false
+	}
+	if d.Raw == nil {
+		return d, true
+	}
+	// Only now is the type known, whatever the order of the fields.
+	s := d.Raw[1 : len(d.Raw)-1]
+	if d.Format == Binary {
+		// The base64 alphabet has no escapes, quotes or control
+		// characters: what decodes needs no other check.
+		b, err := decodeBase64(s)
+		if err != nil {
+			return nil, false
+		}
+		d.binary = b
+		return d, true
+	}
+	if bytes.IndexByte(s, '\\') >= 0 || hasControl(s) {
 		return nil, false
 	}
 	return d, true

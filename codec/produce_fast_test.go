@@ -19,6 +19,7 @@ func FuzzParseFast(f *testing.F) {
 		`{"partition_id":-2147483648,"value":{"type":"STRING"}}`, `{"partition_id":01}`, `{"value":{"type":"JSON","data":{}}}`,
 		`{"value":{"type":"STRING","data":"a\"b"}}`, `{"key":{"type":"BINARY","data":"eA=="},"key":null}`, `{"value":nullx}`,
 		"{\"value\":{\"type\":\"STRING\",\"data\":\"0123456789\x1fabc\"}}", `{"value":{"type":"STRING","data":"é\u00e9"}}`,
+		"{\"value\":{\"data\":\"eA\x01=\",\"type\":\"BINARY\"}}", `{"value":{"data":"eA\"=","type":"BINARY"}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -30,6 +31,20 @@ func FuzzParseFast(f *testing.F) {
 		general, err := parseGeneral(raw)
 		if err != nil {
 			t.Fatalf("the fast path accepted %q, the general decoder says %v", raw, err)
+		}
+		// The fast path has decoded BINARY data already: the bytes must
+		// be the general path's.
+		for _, d := range [][2]*Data{{fast.Key, general.Key}, {fast.Value, general.Value}} {
+			f, g := d[0], d[1]
+			if f == nil || g == nil {
+				continue
+			}
+			fs, ferr := SerializeSchemaless(f)
+			gs, gerr := SerializeSchemaless(g)
+			if ferr != nil || gerr != nil || !reflect.DeepEqual(fs, gs) {
+				t.Fatalf("%q: serialized fast %+v %v, general %+v %v", raw, fs, ferr, gs, gerr)
+			}
+			f.binary = nil
 		}
 		if !reflect.DeepEqual(fast, general) {
 			t.Fatalf("%q: fast %+v, general %+v", raw, fast, general)
@@ -49,7 +64,7 @@ func TestParseFastDeclines(t *testing.T) {
 		}
 	}
 	req, ok := parseFast([]byte(`{"partition_id":-3,"key":{"type":"STRING","data":"k"},"value":{"type":"BINARY","data":"eA=="}}`))
-	if !ok || *req.PartitionID != -3 || string(req.Key.Raw) != `"k"` || req.Value.Format != Binary || string(req.Value.Raw) != `"eA=="` {
+	if !ok || *req.PartitionID != -3 || string(req.Key.Raw) != `"k"` || req.Value.Format != Binary || string(req.Value.Raw) != `"eA=="` || string(req.Value.binary) != "x" {
 		t.Fatalf("%+v %v", req, ok)
 	}
 }
