@@ -9,6 +9,7 @@ import (
 	nethttp "net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -61,11 +62,38 @@ type producedData struct {
 }
 
 // pendingRecord is a record on its way: its serialized key and value, for
-// the answer, and where Kafka's answer arrives.
+// the answer, and Kafka's answer once it arrives.
 type pendingRecord struct {
 	key, value *producedData
-	result     chan actors.ProduceResult
 	line       *produced // set when the answer is known without Kafka
+
+	// Kafka's answer is stored in result before done is set; then the
+	// request's signal is pinged, one channel for all its records rather
+	// than one for each.
+	result actors.ProduceResult
+	done   atomic.Bool
+	signal chan struct{}
+}
+
+// newSignal makes the channel a request's records ping when Kafka answers
+// one of them.
+func newSignal() chan struct{} { return make(chan struct{}, 1) }
+
+// complete stores Kafka's answer and wakes whoever waits for it.
+func (p *pendingRecord) complete(r actors.ProduceResult) {
+	p.result = r
+	p.done.Store(true)
+	select {
+	case p.signal <- struct{}{}:
+	default: // a wake-up is pending already: the waiter looks again
+	}
+}
+
+// streamRecord is everything a record on its way needs, in one allocation.
+type streamRecord struct {
+	rec        actors.ProduceRecord
+	pending    pendingRecord
+	key, value producedData
 }
 
 // recordError is the answer line for a record that failed, as the
@@ -111,7 +139,7 @@ func checkCharset(c *call) error {
 
 // toRecord turns a parsed request record into one to produce, or the
 // per-record error that answers it.
-func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRequest) (*actors.ProduceRecord, *pendingRecord, error) {
+func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRequest, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord, error) {
 	if req.PartitionID != nil && *req.PartitionID < 0 {
 		return nil, nil, kafka.ErrPartitionNotFound()
 	}
@@ -123,19 +151,23 @@ func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRe
 	if err != nil {
 		return nil, nil, err
 	}
-	rec := &actors.ProduceRecord{Partition: -1, Key: key.Bytes, Value: value.Bytes, Timestamp: req.Timestamp}
+	sr := &streamRecord{rec: actors.ProduceRecord{Partition: -1, Key: key.Bytes, Value: value.Bytes, Timestamp: req.Timestamp}}
+	rec := &sr.rec
 	if req.PartitionID != nil {
 		rec.Partition = *req.PartitionID
 	}
 	for _, h := range req.Headers {
 		rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: h.Name, Value: h.Value})
 	}
-	p := &pendingRecord{result: make(chan actors.ProduceResult, 1)}
+	p := &sr.pending
+	p.signal = signal
 	if req.Key != nil && key.Format != "" {
-		p.key = &producedData{Type: key.Format, Subject: key.Subject, SchemaID: key.SchemaID, SchemaVersion: key.SchemaVersion, Size: key.Size()}
+		sr.key = producedData{Type: key.Format, Subject: key.Subject, SchemaID: key.SchemaID, SchemaVersion: key.SchemaVersion, Size: key.Size()}
+		p.key = &sr.key
 	}
 	if req.Value != nil && value.Format != "" {
-		p.value = &producedData{Type: value.Format, Subject: value.Subject, SchemaID: value.SchemaID, SchemaVersion: value.SchemaVersion, Size: value.Size()}
+		sr.value = producedData{Type: value.Format, Subject: value.Subject, SchemaID: value.SchemaID, SchemaVersion: value.SchemaVersion, Size: value.Size()}
+		p.value = &sr.value
 	}
 	return rec, p, nil
 }
@@ -143,7 +175,7 @@ func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRe
 // prepare parses one raw record and makes it ready to produce, or returns
 // the line that answers it at once. The steps and their order are the
 // reference's: parse, rate limits, partition, serialization.
-func (s *Server) prepare(ctx context.Context, clusterID, topic string, raw []byte) (*actors.ProduceRecord, *pendingRecord) {
+func (s *Server) prepare(ctx context.Context, clusterID, topic string, raw []byte, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord) {
 	req, err := codec.ParseProduceRequest(raw)
 	if err != nil {
 		return nil, &pendingRecord{line: recordError(err)}
@@ -151,7 +183,7 @@ func (s *Server) prepare(ctx context.Context, clusterID, topic string, raw []byt
 	if err := s.sys.AllowProduce(clusterID, req.Size); err != nil {
 		return nil, &pendingRecord{line: recordError(err)}
 	}
-	rec, p, err := s.toRecord(ctx, topic, req)
+	rec, p, err := s.toRecord(ctx, topic, req, signal)
 	if err != nil {
 		return nil, &pendingRecord{line: recordError(err)}
 	}
@@ -178,7 +210,7 @@ func (g *group) add(rec *actors.ProduceRecord, p *pendingRecord) {
 // (no credit before ctx ends), each is answered with why.
 func (g *group) produce(ctx context.Context, ps *actors.ProduceStream, topic string) {
 	sent := g.sent
-	err := ps.Produce(ctx, topic, g.recs, func(i int, r actors.ProduceResult) { sent[i].result <- r })
+	err := ps.Produce(ctx, topic, g.recs, func(i int, r actors.ProduceResult) { sent[i].complete(r) })
 	if err != nil {
 		for _, p := range sent {
 			p.line = recordError(err)
@@ -207,17 +239,19 @@ func (p *pendingRecord) wait(ctx context.Context) (actors.ProduceResult, *produc
 	if p.line != nil {
 		return actors.ProduceResult{}, p.line
 	}
-	select {
-	case r := <-p.result:
-		if r.Err != nil {
-			return r, recordError(r.Err)
+	for !p.done.Load() {
+		select {
+		case <-p.signal: // some record was answered: is it this one?
+		case <-ctx.Done():
+			// The stream outlived its maximum duration and grace period
+			// (or the client left, and reads nothing more).
+			return actors.ProduceResult{}, streamEndError(ctx.Err())
 		}
-		return r, nil
-	case <-ctx.Done():
-		// The stream outlived its maximum duration and grace period (or
-		// the client left, and reads nothing more).
-		return actors.ProduceResult{}, streamEndError(ctx.Err())
 	}
+	if r := p.result; r.Err != nil {
+		return r, recordError(r.Err)
+	}
+	return p.result, nil
 }
 
 func (s *Server) produceStream(c *call) error {
@@ -260,7 +294,7 @@ func (s *Server) produceStream(c *call) error {
 		s.writeAnswers(ctx, rc, c.w, queue, clusterID, topic)
 	}()
 
-	ps := s.sys.NewProduceStream()
+	ps, signal := s.sys.NewProduceStream(), newSignal()
 	frames := codec.NewFramer(body, s.recordMaxBytes())
 	// Records already read together are produced together; a group never
 	// waits for more of the body, so grouping adds no latency.
@@ -290,7 +324,7 @@ func (s *Server) produceStream(c *call) error {
 			g.add(nil, &pendingRecord{line: &produced{ErrorCode: nethttp.StatusRequestTimeout,
 				Message: "Streaming connection open for longer than allowed: Connection will be closed."}})
 		} else {
-			g.add(s.prepare(ctx, clusterID, topic, raw))
+			g.add(s.prepare(ctx, clusterID, topic, raw, signal))
 		}
 		if (frames.Buffered() == 0 || len(g.all) >= maxGroup) && !send() {
 			break
@@ -386,7 +420,7 @@ func (s *Server) writeAnswers(ctx context.Context, rc *nethttp.ResponseControlle
 }
 
 // ready reports whether the answer is known without waiting.
-func (p *pendingRecord) ready() bool { return p.line != nil || len(p.result) > 0 }
+func (p *pendingRecord) ready() bool { return p.line != nil || p.done.Load() }
 
 // drain consumes what the reader still queues after the client is gone.
 func drain(queue <-chan *pendingRecord) {
@@ -503,9 +537,9 @@ func (s *Server) produceBatch(c *call) error {
 	// an entry that gets none is answered 429 rather than held.
 	ctx, cancel := context.WithTimeout(c.r.Context(), s.cfg.BatchCreditWait)
 	defer cancel()
-	g := &group{}
+	g, signal := &group{}, newSignal()
 	for _, raw := range records {
-		g.add(s.prepare(ctx, clusterID, topic, raw))
+		g.add(s.prepare(ctx, clusterID, topic, raw, signal))
 	}
 	g.produce(ctx, s.sys.NewProduceStream(), topic)
 	if ctx.Err() != nil && c.r.Context().Err() == nil {
