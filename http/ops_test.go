@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	nethttp "net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -189,6 +191,8 @@ func TestOpsMetricsAfterWorkload(t *testing.T) {
 		t.Errorf("live consumer clients %v, want 1", v)
 	}
 
+	checkDashboard(t, got)
+
 	// Deleting the instance shows at the next scrape.
 	p.do(t, "DELETE", base, "", "Content-Type: application/vnd.kafka.v2+json").expect(t, 204, "")
 	expectSeries(t, scrape(t, p), map[string]float64{`kafka_rest_consumer_instances`: 0, `kafka_rest_kafka_clients{role="consumer"}`: 0})
@@ -324,4 +328,50 @@ func closedAddr(t *testing.T) string {
 	addr := srv.Listener.Addr().String()
 	srv.Close()
 	return addr
+}
+
+// checkDashboard fails unless every metric the Grafana dashboard queries is
+// one the proxy serves: a renamed metric would leave a panel empty.
+func checkDashboard(t *testing.T, scraped map[string]float64) {
+	t.Helper()
+	b, err := os.ReadFile("../telemetry/grafana-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			ID      int    `json:"id"`
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatalf("the dashboard is not JSON: %v", err)
+	}
+	served := make(map[string]bool)
+	for name := range scraped {
+		served[strings.SplitN(name, "{", 2)[0]] = true
+	}
+	ids := make(map[int]bool)
+	names := regexp.MustCompile(`\b(?:kafka_rest|go|process)_[a-z0-9_]+\b`)
+	queried := 0
+	for _, p := range dash.Panels {
+		if ids[p.ID] {
+			t.Errorf("panel id %d twice", p.ID)
+		}
+		ids[p.ID] = true
+		for _, tg := range p.Targets {
+			for _, m := range names.FindAllString(tg.Expr, -1) {
+				queried++
+				if !served[m] {
+					t.Errorf("panel %q queries %s, which /metrics does not serve", p.Title, m)
+				}
+			}
+		}
+	}
+	if queried < 30 {
+		t.Errorf("the dashboard queries %d metrics", queried)
+	}
 }
