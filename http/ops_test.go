@@ -17,6 +17,8 @@ import (
 	"time"
 
 	json "github.com/goccy/go-json"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/http"
@@ -156,7 +158,8 @@ func TestOpsMetricsAfterWorkload(t *testing.T) {
 		`kafka_rest_consumer_instances`:                                                                                                1,
 		`kafka_rest_producer_actors`:                                                                                                   2,
 		`kafka_rest_produce_credit_records_in_use`:                                                                                     0,
-		`kafka_rest_produce_streams_waiting`:                                                                                           0,
+		`kafka_rest_produce_streams_waiting{credit="global"}`:                                                                          0,
+		`kafka_rest_produce_streams_waiting{credit="topic"}`:                                                                           0,
 	})
 	for name := range got {
 		if strings.Contains(name, "route=") && (strings.Contains(name, topic) || strings.Contains(name, group)) {
@@ -374,4 +377,82 @@ func checkDashboard(t *testing.T, scraped map[string]float64) {
 	if queried < 30 {
 		t.Errorf("the dashboard queries %d metrics", queried)
 	}
+}
+
+// TestOpsMetricsCreditGauges: while Kafka holds a topic's records, the
+// credit they took and the session waiting for more show at a scrape, and
+// both go back to zero once Kafka answers.
+func TestOpsMetricsCreditGauges(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "held"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	defer free() // before the cluster closes, even when the test fails
+	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		c.SleepControl(func() { <-release })
+		return nil, nil, false
+	})
+	p := startProxyWith(t, c.ListenAddrs()[0], nil, func(a *actors.Config) { a.Produce.TopicRecords = 2 })
+
+	batch := func(n int) <-chan int {
+		status := make(chan int, 1)
+		var entries []string
+		for i := range n {
+			entries = append(entries, fmt.Sprintf(`{"id":"e%d","value":{"type":"STRING","data":"abcd"}}`, i))
+		}
+		go func() {
+			res, err := nethttp.Post(p.url+"/v3/clusters/c/topics/held/records:batch", "application/json",
+				strings.NewReader(`{"entries":[`+strings.Join(entries, ",")+`]}`))
+			if err != nil {
+				status <- 0
+				return
+			}
+			res.Body.Close()
+			status <- res.StatusCode
+		}()
+		return status
+	}
+	first := batch(2) // takes the topic's whole credit, held by Kafka
+	eventually(t, "the first batch in flight", func() error {
+		if v := scrape(t, p)["kafka_rest_produce_credit_records_in_use"]; v != 2 {
+			return fmt.Errorf("%v records in use", v)
+		}
+		return nil
+	})
+	second := batch(1) // waits for the topic's credit
+	eventually(t, "the second batch waiting", func() error {
+		if v := scrape(t, p)[`kafka_rest_produce_streams_waiting{credit="topic"}`]; v != 1 {
+			return fmt.Errorf("%v waiting", v)
+		}
+		return nil
+	})
+	expectSeries(t, scrape(t, p), map[string]float64{
+		`kafka_rest_produce_streams_waiting{credit="global"}`: 0,
+		`kafka_rest_produce_credit_bytes_in_use`:              2 * (4 + 64),
+		`kafka_rest_producer_actors`:                          1,
+	})
+	free()
+	if s1, s2 := <-first, <-second; s1 != 207 || s2 != 207 {
+		t.Fatalf("batches answered %d and %d, want 207", s1, s2)
+	}
+	eventually(t, "the credit back", func() error {
+		got := scrape(t, p)
+		for name, want := range map[string]float64{
+			`kafka_rest_produce_credit_records_in_use`:           0,
+			`kafka_rest_produce_credit_bytes_in_use`:             0,
+			`kafka_rest_produce_streams_waiting{credit="topic"}`: 0,
+			`kafka_rest_produced_records_total{topic="held"}`:    3,
+			`kafka_rest_produced_bytes_total{topic="held"}`:      12,
+		} {
+			if got[name] != want {
+				return fmt.Errorf("%s = %v, want %v", name, got[name], want)
+			}
+		}
+		return nil
+	})
 }
