@@ -59,13 +59,15 @@ lint: $(STATICCHECK)
 # 1 KiB records, v3 streaming, v3 batch and native franz-go in the same run,
 # three interleaved rounds of 10 s (each mode's median round is reported),
 # with the proxy started by the harness so that its CPU and memory show.
+# It writes bench/results/latest.json and latest.html (charts, no script).
 # BENCHFLAGS adds flags, e.g. BENCHFLAGS="--duration 60s --key".
 BENCHFLAGS ?=
 bench: build
 	@started=0; if ! .ci/kafka.sh status >/dev/null 2>&1; then .ci/kafka.sh start && started=1; fi; \
 	eval "$$(.ci/kafka.sh env)"; status=0; mkdir -p bench/results; \
 	$(BIN)/kafka-rest-bench --bootstrap "$$TEST_KAFKA_BOOTSTRAP" --start-proxy $(BIN)/kafka-rest \
-		--record-size 1024 --duration 10s --rounds 3 --json bench/results/latest.json $(BENCHFLAGS) || status=$$?; \
+		--record-size 1024 --duration 10s --rounds 3 --json bench/results/latest.json \
+		--report bench/results/latest.html $(BENCHFLAGS) || status=$$?; \
 	if [ $$started = 1 ]; then .ci/kafka.sh stop; fi; exit $$status
 
 kafka-start:

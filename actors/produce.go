@@ -97,6 +97,17 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 	for _, r := range recs {
 		b += r.size()
 	}
+	err := ps.produce(ctx, topic, recs, n, b, done)
+	if err != nil {
+		s.metrics.ProduceFailed(topic, n)
+	}
+	return err
+}
+
+// produce takes the credit of the records, n of them and b bytes, and
+// sends them to topic's producer.
+func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*ProduceRecord, n, b int64, done func(int, ProduceResult)) error {
+	s := ps.s
 	if err := ps.credits.take(ctx, n, b); err != nil {
 		return err
 	}
@@ -115,16 +126,25 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 		return err
 	}
 	// The group's credit comes back when its last record is answered:
-	// exactly what was taken, whatever the bounds clamped.
+	// exactly what was taken, whatever the bounds clamped. Its metrics
+	// are counted then too, in one go.
 	topicCredits := e.credits
-	var left atomic.Int64
+	var left, failed, stored atomic.Int64
 	left.Store(n)
 	m := &produceMsg{ctx: ctx, recs: recs, done: func(i int, r ProduceResult) {
+		if r.Err != nil {
+			failed.Add(1)
+		} else {
+			stored.Add(recs[i].dataSize())
+		}
 		done(i, r)
 		if left.Add(-1) == 0 {
 			s.credits.give(n, b)
 			topicCredits.give(n, b)
 			ps.credits.give(n, b)
+			f := failed.Load()
+			s.metrics.Produced(topic, n-f, stored.Load())
+			s.metrics.ProduceFailed(topic, f)
 		}
 	}}
 	return s.sendToTopic(ctx, topic, e, m)

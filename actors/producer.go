@@ -26,11 +26,16 @@ type ProduceRecord struct {
 
 // size is what a record costs in byte credit.
 func (r *ProduceRecord) size() int64 {
+	return r.dataSize() + 64 // the record's own overhead in the client
+}
+
+// dataSize is the record's key, value and header bytes.
+func (r *ProduceRecord) dataSize() int64 {
 	n := len(r.Key) + len(r.Value)
 	for _, h := range r.Headers {
 		n += len(h.Key) + len(h.Value)
 	}
-	return int64(n) + 64 // the record's own overhead in the client
+	return int64(n)
 }
 
 // ProduceResult is what Kafka answered for one record.

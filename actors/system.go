@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/telemetry"
 )
 
 // Config configures the actor system.
@@ -24,6 +25,9 @@ type Config struct {
 	Produce ProduceConfig
 	// Consumers bounds the v2 consumer instances.
 	Consumers ConsumersConfig
+	// Metrics receives the proxy's metrics; nil means a set of its own.
+	// Kafka.Hooks, when unset, becomes its franz-go hooks.
+	Metrics *telemetry.Metrics
 }
 
 // DefaultConfig returns the defaults for everything but Kafka.
@@ -50,6 +54,9 @@ type System struct {
 
 	consumers   *consumers
 	readCredits *credits // the record bytes of v2 reads in flight
+
+	metrics   *telemetry.Metrics
+	readiness readiness
 }
 
 // tree holds the PIDs of the root's children.
@@ -65,6 +72,12 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 	}
 	if err := cfg.Produce.validate(); err != nil {
 		return nil, err
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = telemetry.New(telemetry.DefaultConfig())
+	}
+	if cfg.Kafka.Hooks == nil {
+		cfg.Kafka.Hooks = cfg.Metrics.KafkaHooks
 	}
 	// The client may buffer more than the credits allow in flight, so
 	// that handing it a record never fails for want of room.
@@ -89,7 +102,9 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		credits:     newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
 		limiter:     newProduceLimiter(cfg.Produce.Limits),
 		consumers:   &consumers{live: make(map[consumerKey]*actor.PID)},
-		readCredits: newCredits(1<<40, cfg.Consumers.ReadBudgetBytes)}
+		readCredits: newCredits(1<<40, cfg.Consumers.ReadBudgetBytes),
+		metrics:     cfg.Metrics,
+		readiness:   readiness{sem: make(chan struct{}, 1)}}
 	s.admin = newAdminPool(cfg.AdminPoolSize, kadmin)
 	closeClients := func() {
 		producer.Close()
@@ -115,6 +130,7 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		closeClients()
 		return nil, err
 	}
+	s.registerGauges()
 	return s, nil
 }
 

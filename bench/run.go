@@ -225,15 +225,16 @@ func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *P
 		before, _ = proxy.Stats()
 		proxy.ResetPeak()
 	}
-	stopProgress := progress(cfg.Progress, mode, st)
+	stopSampling := sample(cfg.Progress, mode, st)
 	start := time.Now()
 	err := run(ctx, w, newBudget(ctx, cfg), st)
 	elapsed := time.Since(start)
-	stopProgress()
+	timeline := stopSampling()
 	if err != nil {
 		return Result{}, fmt.Errorf("bench: mode %s: %w", mode, err)
 	}
 	res := st.result(mode, elapsed)
+	res.Timeline = timeline
 	if proxy != nil && mode != ModeNative && mode != ModeNativeRead {
 		after, _ := proxy.Stats()
 		cpu := (after.CPU - before.CPU).Seconds()
@@ -241,33 +242,6 @@ func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *P
 		res.ProxyCPUSeconds, res.ProxyPeakRSSMiB = &cpu, &peak
 	}
 	return res, nil
-}
-
-// progress prints a line a second until the returned func is called.
-func progress(out io.Writer, mode string, st *stats) func() {
-	if out == nil {
-		return func() {}
-	}
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		var last snapshot
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				s := st.snapshot()
-				fmt.Fprintf(out, "%-10s %9.0f rec/s %8.1f MB/s  errors %d  p99 %v\n", mode,
-					float64(s.records-last.records), float64(s.bytes-last.bytes)/1e6, s.errors, s.p99.Round(10*time.Microsecond))
-				last = s
-			}
-		}
-	}()
-	return func() { close(done); <-stopped }
 }
 
 // ensureTopic creates the topic if it does not exist.

@@ -86,6 +86,8 @@ type Result struct {
 	Errors          map[string]int64 `json:"errors_by_code"`
 	ProxyCPUSeconds *float64         `json:"proxy_cpu_seconds,omitempty"`
 	ProxyPeakRSSMiB *float64         `json:"proxy_peak_rss_mib,omitempty"`
+	// Timeline is the throughput over the run, every quarter second.
+	Timeline []Point `json:"timeline"`
 }
 
 // result closes the books after elapsed.

@@ -197,21 +197,22 @@ func (s *Server) writeError(c *call, err error) {
 	}
 }
 
-// logRequest writes the request log line: method, route template, status,
-// error code, duration.
+// logRequest counts the request in the metrics and writes the request log
+// line: method, route template, status, error code, duration.
 func (s *Server) logRequest(c *call) {
-	if !s.cfg.RequestLog {
-		return
-	}
-	status := c.w.status
+	status, d := c.w.status, time.Since(c.start)
 	if status == 0 {
 		status = nethttp.StatusOK
+	}
+	s.sys.Metrics().Request(c.route, c.r.Method, status, c.code, d)
+	if !s.cfg.RequestLog {
+		return
 	}
 	attrs := []slog.Attr{
 		slog.String("method", c.r.Method),
 		slog.String("route", c.route),
 		slog.Int("status", status),
-		slog.Duration("duration", time.Since(c.start)),
+		slog.Duration("duration", d),
 	}
 	if c.name != "" {
 		attrs = append(attrs, slog.String("endpoint", c.name))

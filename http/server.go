@@ -112,6 +112,7 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	for _, rt := range s.routes() {
 		r.Handle(rt.method, routerPath(rt.path), s.wrap(rt))
 	}
+	s.opsRoutes(r)
 	return s
 }
 

@@ -294,6 +294,7 @@ func (s *Server) v2Records(c *call) error {
 		bw.Write(line)
 	}
 	bw.WriteByte(']')
+	s.sys.Metrics().Consumed(group, len(recs))
 	return bw.Flush()
 }
 

@@ -176,18 +176,25 @@ func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRe
 // the line that answers it at once. The steps and their order are the
 // reference's: parse, rate limits, partition, serialization.
 func (s *Server) prepare(ctx context.Context, clusterID, topic string, raw []byte, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord) {
-	req, err := codec.ParseProduceRequest(raw)
+	rec, p, err := s.toProduce(ctx, clusterID, topic, raw, signal)
 	if err != nil {
-		return nil, &pendingRecord{line: recordError(err)}
-	}
-	if err := s.sys.AllowProduce(clusterID, req.Size); err != nil {
-		return nil, &pendingRecord{line: recordError(err)}
-	}
-	rec, p, err := s.toRecord(ctx, topic, req, signal)
-	if err != nil {
+		// Counted here: it never reaches the actors, which count the rest.
+		s.sys.Metrics().ProduceFailed(topic, 1)
 		return nil, &pendingRecord{line: recordError(err)}
 	}
 	return rec, p
+}
+
+// toProduce parses, rate-limits and serializes one raw record.
+func (s *Server) toProduce(ctx context.Context, clusterID, topic string, raw []byte, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord, error) {
+	req, err := codec.ParseProduceRequest(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.sys.AllowProduce(clusterID, req.Size); err != nil {
+		return nil, nil, err
+	}
+	return s.toRecord(ctx, topic, req, signal)
 }
 
 // group is the records at hand together, in input order: all holds every

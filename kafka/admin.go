@@ -7,6 +7,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Broker is one broker of the cluster.
@@ -78,4 +79,24 @@ func (a *Admin) ClusterID(ctx context.Context) (string, error) {
 	}
 	info, err := a.Cluster(ctx)
 	return info.ID, err
+}
+
+// Probe asks the cluster for its metadata (no topics) with a request of its
+// own, never the client's metadata cache, so that it fails as soon as no
+// broker answers: readiness checks use it.
+func (a *Admin) Probe(ctx context.Context) (ClusterInfo, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	req.Topics = []kmsg.MetadataRequestTopic{}
+	resp, err := req.RequestWith(ctx, a.cl)
+	if err != nil {
+		return ClusterInfo{}, err
+	}
+	info := ClusterInfo{Controller: resp.ControllerID}
+	if resp.ClusterID != nil {
+		info.ID = *resp.ClusterID
+	}
+	for _, b := range resp.Brokers {
+		info.Brokers = append(info.Brokers, Broker{ID: b.NodeID, Host: b.Host, Port: b.Port, Rack: b.Rack})
+	}
+	return info, nil
 }

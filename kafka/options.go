@@ -30,6 +30,9 @@ const (
 	RoleAdmin
 )
 
+// String is the role's name in metrics: producer, consumer or admin.
+func (r Role) String() string { return strings.TrimSuffix(r.prefix(), ".") }
+
 func (r Role) prefix() string {
 	switch r {
 	case RoleProducer:
@@ -61,6 +64,9 @@ type Config struct {
 	// Properties are the pass-through keys with their prefix kept
 	// ("client.sasl.mechanism", "producer.linger.ms", ...).
 	Properties map[string]string
+	// Hooks, when set, gives the franz-go hooks of every client of a role
+	// (metrics).
+	Hooks func(Role) []kgo.Hook
 }
 
 // Options builds the franz-go options for a client of role r. The error
@@ -137,6 +143,9 @@ func (c Config) build(r Role) (*optBuilder, error) {
 		}
 	}
 	b.opts = append(b.opts, kgo.SeedBrokers(servers...))
+	if c.Hooks != nil {
+		b.opts = append(b.opts, kgo.WithHooks(c.Hooks(r)...))
+	}
 
 	// client.* first, then the role's own prefix, so that it wins.
 	merged := make(map[string][2]string) // stripped key -> {full key, value}

@@ -35,6 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		bootstrap  = fs.String("bootstrap", "", "Kafka brokers, host:port comma list: for the native mode, topic creation and --start-proxy")
 		modes      = fs.String("modes", "v3-stream,v3-batch,v2-produce,native,v2-consume,native-consume", "modes to run, in order: v3-stream, v3-batch, v2-produce, native; v2-consume and native-consume drain what the run produced")
 		jsonOut    = fs.String("json", "", "also write the results as JSON to this file (- for standard output)")
+		reportOut  = fs.String("report", "", "also write the results as a self-contained HTML page with charts to this file")
 		startProxy = fs.String("start-proxy", "", "start this kafka-rest binary on a free port (with --bootstrap) and report its CPU and memory")
 		proxyEnv   = fs.String("proxy-env", "", "extra KAFKA_REST_* variables for --start-proxy, comma separated")
 		quiet      = fs.Bool("quiet", false, "no progress line each second")
@@ -92,11 +93,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if *reportOut != "" && len(results) > 0 {
+		if werr := writeReport(*reportOut, cfg, results); werr != nil {
+			fmt.Fprintln(stderr, "kafka-rest-bench:", werr)
+			return 1
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "kafka-rest-bench:", err)
 		return 1
 	}
 	return 0
+}
+
+func writeReport(path string, cfg bench.Config, results []bench.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if err := bench.WriteHTML(f, cfg, results, time.Now()); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the report %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 func writeJSON(path string, stdout io.Writer, cfg bench.Config, results []bench.Result) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/cmd/kafka-rest/internal/properties"
 	"github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/telemetry"
 )
 
 // envPrefix marks environment variables that set keys, as in Confluent's
@@ -202,6 +203,7 @@ func (c *config) actorsConfig(k kafka.Config) actors.Config {
 	a := actors.DefaultConfig()
 	a.Kafka = k
 	a.AdminPoolSize = c.int("actors.admin.pool.size")
+	a.Metrics = telemetry.New(telemetry.Config{MaxLabelValues: c.int("metrics.label.values.max")})
 	a.Consumers = actors.ConsumersConfig{
 		InstanceTimeout: c.ms("consumer.instance.timeout.ms"),
 		RequestTimeout:  c.ms("consumer.request.timeout.ms"),

@@ -169,6 +169,7 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"max.request.header.size":                               {"10", "from 1024 to"},
 	"use.custom.request.logging":                            {"maybe", "true or false"},
 	"debug.pprof.listener":                                  {"6060", "must be host:port"},
+	"metrics.label.values.max":                              {"0", "from 1 to 100000"},
 	"bootstrap.servers":                                     {"k1:9092,k2", `"k2" is not host:port`},
 	"actors.admin.pool.size":                                {"0", "from 1 to 1024"},
 	"embedded.kafka.port":                                   {"-1", "from 0 to 65535"},

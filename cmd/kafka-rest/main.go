@@ -145,7 +145,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}
 
 	if addr := cfg.str("debug.pprof.listener"); addr != "" {
-		dbg, err := startPprof(addr, log)
+		dbg, _, err := startPprof(addr, log)
 		if err != nil {
 			shutdown(servers, 0, log)
 			return err

@@ -10,9 +10,11 @@ import (
 	"time"
 )
 
-// startPprof serves Go's profiles on their own listener, never on the
-// public one: debug.pprof.listener turns it on.
-func startPprof(addr string, log *slog.Logger) (*nethttp.Server, error) {
+// startPprof serves Go's profiles (CPU, heap, allocations, goroutines,
+// blocking, mutexes, execution traces) on their own listener, never on the
+// public one: debug.pprof.listener turns it on. It returns the server and
+// the address it listens on.
+func startPprof(addr string, log *slog.Logger) (*nethttp.Server, net.Addr, error) {
 	mux := nethttp.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -21,7 +23,7 @@ func startPprof(addr string, log *slog.Logger) (*nethttp.Server, error) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listening on debug.pprof.listener %s: %w", addr, err)
+		return nil, nil, fmt.Errorf("listening on debug.pprof.listener %s (set it to a free host:port): %w", addr, err)
 	}
 	srv := &nethttp.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -30,5 +32,5 @@ func startPprof(addr string, log *slog.Logger) (*nethttp.Server, error) {
 		}
 	}()
 	log.Warn("pprof debug listener on; do not expose it", "listener", "http://"+ln.Addr().String()+"/debug/pprof/")
-	return srv, nil
+	return srv, ln.Addr(), nil
 }

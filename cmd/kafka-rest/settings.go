@@ -45,6 +45,9 @@ func settings() []setting {
 		{key: "debug.pprof.listener", def: "", doc: "host:port of an opt-in debug listener serving Go's pprof profiles at /debug/pprof/; empty: off. Never expose it publicly.", check: hostPortOrEmpty},
 		{key: "use.custom.request.logging", def: "true", doc: "Write a log line per request (method, route, status, error code, duration).", check: boolean},
 
+		// Operations: metrics.
+		{key: "metrics.label.values.max", def: "500", doc: "Topics, and separately v2 consumer groups, that get /metrics series of their own (first come); the rest share the series labelled other.", check: intRange(1, 100000)},
+
 		// Kafka.
 		{key: "bootstrap.servers", def: "", doc: "Kafka brokers, host:port comma list (PLAINTEXT:// and similar prefixes are accepted). Empty starts the embedded development cluster.", check: bootstrapList},
 		{key: "actors.admin.pool.size", def: "8", doc: "How many admin calls run at once; more wait for a free worker.", check: intRange(1, 1024)},

@@ -1,0 +1,120 @@
+package telemetry
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+)
+
+// Config bounds the metrics.
+type Config struct {
+	// MaxLabelValues is how many topics, and separately how many consumer
+	// groups, get series of their own; the rest share the "other" series.
+	MaxLabelValues int
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config { return Config{MaxLabelValues: 500} }
+
+// Metrics is one proxy's metrics. Its methods are safe for concurrent use
+// and cost a map lookup and atomic adds.
+type Metrics struct {
+	set     *metrics.Set
+	topics  *bounded[*produceSeries]
+	groups  *bounded[*metrics.Counter]
+	clients [3]*clientHooks // by kafka.Role
+}
+
+// produceSeries are a topic's produce counters.
+type produceSeries struct {
+	records, bytes, errors *metrics.Counter
+}
+
+// New returns an empty set of metrics; a MaxLabelValues below 1 means the
+// default.
+func New(cfg Config) *Metrics {
+	if cfg.MaxLabelValues < 1 {
+		cfg.MaxLabelValues = DefaultConfig().MaxLabelValues
+	}
+	set := metrics.NewSet()
+	m := &Metrics{set: set}
+	m.topics = newBounded(cfg.MaxLabelValues, func(topic string) *produceSeries {
+		return &produceSeries{
+			records: set.NewCounter(`kafka_rest_produced_records_total{topic="` + topic + `"}`),
+			bytes:   set.NewCounter(`kafka_rest_produced_bytes_total{topic="` + topic + `"}`),
+			errors:  set.NewCounter(`kafka_rest_produce_errors_total{topic="` + topic + `"}`),
+		}
+	})
+	m.groups = newBounded(cfg.MaxLabelValues, func(group string) *metrics.Counter {
+		return set.NewCounter(`kafka_rest_consumed_records_total{group="` + group + `"}`)
+	})
+	m.newClientHooks()
+	return m
+}
+
+// WritePrometheus writes every metric in Prometheus text format: the
+// proxy's own, then the Go runtime's and the process's.
+func (m *Metrics) WritePrometheus(w io.Writer) {
+	m.set.WritePrometheus(w)
+	metrics.WriteGoMetrics(w)
+	metrics.WriteProcMetrics(w)
+	metrics.WriteFDMetrics(w)
+}
+
+// Gauge registers a gauge read from f at every scrape; name may carry
+// labels. Registering a name twice keeps the first.
+func (m *Metrics) Gauge(name string, f func() float64) {
+	m.set.GetOrCreateGauge(name, f)
+}
+
+// Request counts one HTTP request by route template (never the raw path),
+// method and status, and its error code when it answered one. Method is
+// bounded: methods outside the standard set count as "other".
+func (m *Metrics) Request(route, method string, status, errorCode int, d time.Duration) {
+	labels := `{route="` + escape(route) + `",method="` + knownMethod(method) + `",status="` + strconv.Itoa(status) + `"}`
+	m.set.GetOrCreateCounter("kafka_rest_http_requests_total" + labels).Inc()
+	m.set.GetOrCreatePrometheusHistogram("kafka_rest_http_request_duration_seconds" + labels).Update(d.Seconds())
+	if errorCode != 0 {
+		m.set.GetOrCreateCounter(fmt.Sprintf(`kafka_rest_http_errors_total{error_code="%d"}`, errorCode)).Inc()
+	}
+}
+
+func knownMethod(m string) string {
+	switch m {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS":
+		return m
+	}
+	return otherLabel
+}
+
+// Produced counts records (key, value and header bytes) Kafka stored in
+// topic. A topic gets series of its own once it has stored a record.
+func (m *Metrics) Produced(topic string, records, bytes int64) {
+	if records == 0 {
+		return
+	}
+	s := m.topics.get(topic, true)
+	s.records.AddInt64(records)
+	s.bytes.AddInt64(bytes)
+}
+
+// ProduceFailed counts records produced to topic that were answered with
+// an error, whether Kafka or the proxy refused them. A topic that never
+// stored a record counts under "other".
+func (m *Metrics) ProduceFailed(topic string, records int64) {
+	if records == 0 {
+		return
+	}
+	m.topics.get(topic, false).errors.AddInt64(records)
+}
+
+// Consumed counts records a v2 consumer instance of group returned.
+func (m *Metrics) Consumed(group string, records int) {
+	if records == 0 {
+		return
+	}
+	m.groups.get(group, true).AddInt64(int64(records))
+}
