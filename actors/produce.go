@@ -86,6 +86,8 @@ func (s *System) NewProduceStream() *ProduceStream {
 // it as long as ctx does; done is then called exactly once per record with
 // Kafka's answer and the record's index (from other goroutines; it must not
 // block). An error means no record was sent and done will not be called.
+// The records go to Kafka with the client of ctx's caller (see
+// kafka.ClientPool), held until the last of them is answered.
 //
 // Records that are at hand together go together: one credit take, one
 // registry lookup and one message for the group.
@@ -97,6 +99,16 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 	for _, r := range recs {
 		b += r.size()
 	}
+	lease, err := s.clients.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	sent := false
+	defer func() {
+		if !sent {
+			lease.Release()
+		}
+	}()
 	if err := ps.credits.take(ctx, n, b); err != nil {
 		return err
 	}
@@ -114,20 +126,28 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 		ps.credits.give(n, b)
 		return err
 	}
-	// The group's credit comes back when its last record is answered:
-	// exactly what was taken, whatever the bounds clamped.
+	// The group's credit and lease come back when its last record is
+	// answered: exactly what was taken, whatever the bounds clamped.
 	topicCredits := e.credits
 	var left atomic.Int64
 	left.Store(n)
-	m := &produceMsg{ctx: ctx, recs: recs, done: func(i int, r ProduceResult) {
+	m := &produceMsg{ctx: ctx, lease: lease, recs: recs, done: func(i int, r ProduceResult) {
 		done(i, r)
 		if left.Add(-1) == 0 {
 			s.credits.give(n, b)
 			topicCredits.give(n, b)
 			ps.credits.give(n, b)
+			lease.Release()
 		}
 	}}
-	return s.sendToTopic(ctx, topic, e, m)
+	if err := s.sendToTopic(ctx, topic, e, m); err != nil {
+		s.credits.give(n, b)
+		topicCredits.give(n, b)
+		ps.credits.give(n, b)
+		return err
+	}
+	sent = true // the topic's producer answers every record, and so releases the lease
+	return nil
 }
 
 // InFlight reports the records and bytes this session has in flight.
@@ -145,7 +165,7 @@ func (s *System) topicEntry(ctx context.Context, topic string) (*topicEntry, err
 		return e, nil
 	}
 	s.topics.seq++
-	props := actor.PropsFromProducer(func() actor.Actor { return newTopicProducer(topic, s.producer) })
+	props := actor.PropsFromProducer(func() actor.Actor { return newTopicProducer(topic) })
 	// A name of its own: a stopped producer of the same topic may still be
 	// finishing its queue.
 	pid, err := s.spawn(ctx, s.tree.producers, props, fmt.Sprintf("%s#%d", topic, s.topics.seq))
