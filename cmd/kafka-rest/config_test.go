@@ -301,6 +301,10 @@ func TestConfigIdentityPassThrough(t *testing.T) {
 	if c, err = loadConfig(writeProps(t, "bootstrap.servers=k:9092\n"), nil); err != nil || c.kafkaConfig().Identity.Enabled() {
 		t.Fatalf("pass-through is on by default (%v)", err)
 	}
+	_, err = loadConfig(writeProps(t, "client.security.protocol=SASL_PLAINTEXT\nkafka.identity.passthrough=OAUTHBEARER\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "kafka.identity.passthrough=OAUTHBEARER needs bootstrap.servers") {
+		t.Fatalf("pass-through with the embedded cluster: %v", err)
+	}
 }
 
 func TestConfigReportsEveryError(t *testing.T) {
