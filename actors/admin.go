@@ -14,18 +14,19 @@ import (
 // time, so a slow call (a CreateTopics waiting on the controller) holds one
 // worker and never delays calls that another worker can take.
 type adminPool struct {
-	size  int
-	admin *kafka.Admin
-	idle  chan *actor.PID // a worker is here exactly when it has no call
+	size int
+	idle chan *actor.PID // a worker is here exactly when it has no call
 }
 
-func newAdminPool(size int, admin *kafka.Admin) *adminPool {
-	return &adminPool{size: size, admin: admin, idle: make(chan *actor.PID, size)}
+func newAdminPool(size int) *adminPool {
+	return &adminPool{size: size, idle: make(chan *actor.PID, size)}
 }
 
-// adminCall is the message a worker runs: fn with the caller's context.
+// adminCall is the message a worker runs: fn with the caller's context
+// and the admin client of the caller's lease, which the worker releases.
 type adminCall struct {
 	ctx   context.Context
+	lease *kafka.Lease
 	fn    func(context.Context, *kafka.Admin) (any, error)
 	reply chan callResult
 }
@@ -76,6 +77,7 @@ func (w *adminWorker) Receive(c actor.Context) {
 }
 
 func (w *adminWorker) run(m *adminCall) {
+	defer m.lease.Release()
 	defer func() {
 		if r := recover(); r != nil {
 			m.reply <- callResult{err: &kafka.Error{
@@ -88,22 +90,29 @@ func (w *adminWorker) run(m *adminCall) {
 		m.reply <- callResult{err: err}
 		return
 	}
-	v, err := m.fn(m.ctx, w.pool.admin)
+	v, err := m.fn(m.ctx, m.lease.Admin)
 	m.reply <- callResult{v, err}
 }
 
-// adminDo runs fn on an idle admin worker and waits for its result, or for
-// ctx to end, whichever comes first.
+// adminDo runs fn on an idle admin worker, with the admin client of the
+// caller of ctx, and waits for its result, or for ctx to end, whichever
+// comes first.
 func adminDo[T any](ctx context.Context, s *System, fn func(context.Context, *kafka.Admin) (T, error)) (T, error) {
 	var zero T
+	lease, err := s.clients.Acquire(ctx)
+	if err != nil {
+		return zero, err
+	}
 	var pid *actor.PID
 	select {
 	case pid = <-s.admin.idle:
 	case <-ctx.Done():
+		lease.Release()
 		return zero, ctx.Err()
 	}
 	m := &adminCall{
 		ctx:   ctx,
+		lease: lease,
 		fn:    func(ctx context.Context, a *kafka.Admin) (any, error) { return fn(ctx, a) },
 		reply: make(chan callResult, 1),
 	}
@@ -121,3 +130,22 @@ func (s *System) Cluster(ctx context.Context) (kafka.ClusterInfo, error) {
 func (s *System) ClusterID(ctx context.Context) (string, error) {
 	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) (string, error) { return a.ClusterID(ctx) })
 }
+
+// withAdmin runs fn on the caller's goroutine with the admin client of the
+// caller of ctx: for the Kafka calls of an actor that already waits in
+// its own call, such as a consumer instance's.
+func withAdmin[T any](ctx context.Context, s *System, fn func(*kafka.Admin) (T, error)) (T, error) {
+	lease, err := s.clients.Acquire(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer lease.Release()
+	return fn(lease.Admin)
+}
+
+// Identity returns how callers' credentials are passed through to Kafka.
+func (s *System) Identity() kafka.IdentityConfig { return s.cfg.Kafka.Identity }
+
+// IdentityClients reports how many callers' clients are open.
+func (s *System) IdentityClients() int { return s.clients.Live() }

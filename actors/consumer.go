@@ -101,11 +101,19 @@ func ErrConsumerNotFound() error {
 // consumers is the registry of live instances, keyed by group and name.
 type consumers struct {
 	mu   sync.Mutex
-	live map[consumerKey]*actor.PID
+	live map[consumerKey]liveConsumer
 	seq  int // actor names are numbered: group and instance names may hold '/'
 }
 
 type consumerKey struct{ group, name string }
+
+// liveConsumer is a live instance and, in identity pass-through mode, the
+// credentials it was created with: its client reads as that caller, so
+// only a caller with the same credentials may use it.
+type liveConsumer struct {
+	pid   *actor.PID
+	owner kafka.Credentials
+}
 
 // consumerCall is a request to an instance: fn runs on the instance's
 // goroutine with its state, and its answer goes back on reply.
@@ -116,12 +124,14 @@ type consumerCall struct {
 }
 
 // CreateConsumer starts an instance; the same group and name twice is
-// 409 40902.
+// 409 40902. In identity pass-through mode the instance reads as the
+// caller of ctx, and belongs to it.
 func (s *System) CreateConsumer(ctx context.Context, o ConsumerOptions) error {
-	opts, err := s.cfg.Kafka.Options(kafka.RoleConsumer)
+	opts, err := s.cfg.Kafka.OptionsFor(ctx, kafka.RoleConsumer)
 	if err != nil {
 		return err
 	}
+	owner, _ := kafka.CredentialsFrom(ctx)
 	key := consumerKey{o.Group, o.Name}
 	s.consumers.mu.Lock()
 	defer s.consumers.mu.Unlock()
@@ -140,7 +150,7 @@ func (s *System) CreateConsumer(ctx context.Context, o ConsumerOptions) error {
 	if err != nil {
 		return fmt.Errorf("starting consumer instance %s of group %s: %w", o.Name, o.Group, err)
 	}
-	s.consumers.live[key] = pid
+	s.consumers.live[key] = liveConsumer{pid: pid, owner: owner}
 	return nil
 }
 
@@ -208,11 +218,13 @@ func (s *System) Seek(ctx context.Context, group, name string, offsets []TopicPa
 // OffsetForTime is the first offset of a partition at or after a time, or
 // its end when there is none.
 func (s *System) OffsetForTime(ctx context.Context, topic string, partition int32, t time.Time) (int64, error) {
-	o, err := s.kadmin.OffsetAt(ctx, topic, partition, t.UnixMilli())
-	if err == nil && o < 0 {
-		o, err = s.kadmin.OffsetAt(ctx, topic, partition, -1)
-	}
-	return o, err
+	return withAdmin(ctx, s, func(a *kafka.Admin) (int64, error) {
+		o, err := a.OffsetAt(ctx, topic, partition, t.UnixMilli())
+		if err == nil && o < 0 {
+			o, err = a.OffsetAt(ctx, topic, partition, -1)
+		}
+		return o, err
+	})
 }
 
 // ConsumerFormat returns the format an instance was created with.
@@ -251,18 +263,21 @@ func (s *System) CommitOffsets(ctx context.Context, group, name string, offsets 
 }
 
 // consumerDo runs fn on the instance's actor and waits for its answer, or
-// for ctx.
+// for ctx. Another caller's instance is not found, as if it did not
+// exist: the reference's answer, which tells nothing of other callers.
 func consumerDo[T any](ctx context.Context, s *System, group, name string, fn func(context.Context, *consumerInstance) (T, error)) (T, error) {
 	var zero T
 	m := &consumerCall{ctx: ctx, reply: make(chan callResult, 1),
 		fn: func(ctx context.Context, c *consumerInstance) (any, error) { return fn(ctx, c) }}
+	caller, _ := kafka.CredentialsFrom(ctx)
 	// Sends happen under the registry's lock, where removals happen too:
 	// a call sent to an instance is queued before it stops, so it is
 	// always answered.
 	s.consumers.mu.Lock()
-	pid, ok := s.consumers.live[consumerKey{group, name}]
+	lc, ok := s.consumers.live[consumerKey{group, name}]
+	ok = ok && lc.owner == caller
 	if ok {
-		s.sys.Root.Send(pid, m)
+		s.sys.Root.Send(lc.pid, m)
 	}
 	s.consumers.mu.Unlock()
 	if !ok {
@@ -475,7 +490,9 @@ func (c *consumerInstance) assign(ctx context.Context, partitions []TopicPartiti
 	for i, p := range partitions {
 		asked[i] = kafka.CommittedOffset{Topic: p.Topic, Partition: p.Partition}
 	}
-	committed, err := c.s.kadmin.CommittedOffsets(ctx, c.key.group, asked)
+	committed, err := withAdmin(ctx, c.s, func(a *kafka.Admin) ([]kafka.CommittedOffset, error) {
+		return a.CommittedOffsets(ctx, c.key.group, asked)
+	})
 	if err != nil {
 		return err
 	}
@@ -517,7 +534,7 @@ func (c *consumerInstance) seek(ctx context.Context, offsets []TopicPartitionOff
 		at := o.Offset
 		if at < 0 {
 			var err error
-			if at, err = c.s.kadmin.OffsetAt(ctx, o.Topic, o.Partition, at); err != nil {
+			if at, err = withAdmin(ctx, c.s, func(a *kafka.Admin) (int64, error) { return a.OffsetAt(ctx, o.Topic, o.Partition, at) }); err != nil {
 				return err
 			}
 		}
@@ -646,7 +663,10 @@ func (c *consumerInstance) commit(ctx context.Context, offsets []TopicPartitionO
 		if len(out) == 0 {
 			return nil
 		}
-		return c.s.kadmin.CommitGroupOffsets(ctx, c.key.group, out)
+		_, err := withAdmin(ctx, c.s, func(a *kafka.Admin) (struct{}, error) {
+			return struct{}{}, a.CommitGroupOffsets(ctx, c.key.group, out)
+		})
+		return err
 	}
 	for _, o := range offsets {
 		if m[o.Topic] == nil {
@@ -679,7 +699,7 @@ func (c *consumerInstance) commitWithMetadata(ctx context.Context, member string
 	}
 	// Newer versions of the request name topics by id, older ones by
 	// name; the client picks the version, so both are given.
-	ids, err := c.s.kadmin.TopicIDs(ctx, names...)
+	ids, err := withAdmin(ctx, c.s, func(a *kafka.Admin) (map[string][16]byte, error) { return a.TopicIDs(ctx, names...) })
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,8 @@ func (s *System) NewProduceStream() *ProduceStream {
 // it as long as ctx does; done is then called exactly once per record with
 // Kafka's answer and the record's index (from other goroutines; it must not
 // block). An error means no record was sent and done will not be called.
+// The records go to Kafka with the client of ctx's caller (see
+// kafka.ClientPool), held until the last of them is answered.
 //
 // Records that are at hand together go together: one credit take, one
 // registry lookup and one message for the group.
@@ -108,6 +110,16 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 // sends them to topic's producer.
 func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*ProduceRecord, n, b int64, done func(int, ProduceResult)) error {
 	s := ps.s
+	lease, err := s.clients.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	sent := false
+	defer func() {
+		if !sent {
+			lease.Release()
+		}
+	}()
 	if err := ps.credits.take(ctx, n, b); err != nil {
 		return err
 	}
@@ -125,13 +137,13 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 		ps.credits.give(n, b)
 		return err
 	}
-	// The group's credit comes back when its last record is answered:
-	// exactly what was taken, whatever the bounds clamped. Its metrics
-	// are counted then too, in one go.
+	// The group's credit and lease come back when its last record is
+	// answered: exactly what was taken, whatever the bounds clamped. Its
+	// metrics are counted then too, in one go.
 	topicCredits := e.credits
 	var left, failed, stored atomic.Int64
 	left.Store(n)
-	m := &produceMsg{ctx: ctx, recs: recs, done: func(i int, r ProduceResult) {
+	m := &produceMsg{ctx: ctx, lease: lease, recs: recs, done: func(i int, r ProduceResult) {
 		if r.Err != nil {
 			failed.Add(1)
 		} else {
@@ -145,9 +157,17 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 			f := failed.Load()
 			s.metrics.Produced(topic, n-f, stored.Load())
 			s.metrics.ProduceFailed(topic, f)
+			lease.Release()
 		}
 	}}
-	return s.sendToTopic(ctx, topic, e, m)
+	if err := s.sendToTopic(ctx, topic, e, m); err != nil {
+		s.credits.give(n, b)
+		topicCredits.give(n, b)
+		ps.credits.give(n, b)
+		return err
+	}
+	sent = true // the topic's producer answers every record, and so releases the lease
+	return nil
 }
 
 // InFlight reports the records and bytes this session has in flight.
@@ -165,7 +185,7 @@ func (s *System) topicEntry(ctx context.Context, topic string) (*topicEntry, err
 		return e, nil
 	}
 	s.topics.seq++
-	props := actor.PropsFromProducer(func() actor.Actor { return newTopicProducer(topic, s.producer) })
+	props := actor.PropsFromProducer(func() actor.Actor { return newTopicProducer(topic) })
 	// A name of its own: a stopped producer of the same topic may still be
 	// finishing its queue.
 	pid, err := s.spawn(ctx, s.tree.producers, props, fmt.Sprintf("%s#%d", topic, s.topics.seq))

@@ -47,33 +47,42 @@ type ProduceResult struct {
 	Err error
 }
 
-// produceMsg asks a topic's producer actor to produce records; done is
-// called exactly once per record, with its index, from any goroutine, and
-// must not block.
+// produceMsg asks a topic's producer actor to produce records with the
+// clients of lease (the caller's); done is called exactly once per record,
+// with its index, from any goroutine, and must not block.
 type produceMsg struct {
-	ctx  context.Context
-	recs []*ProduceRecord
-	done func(int, ProduceResult)
+	ctx   context.Context
+	lease *kafka.Lease
+	recs  []*ProduceRecord
+	done  func(int, ProduceResult)
 }
 
-// metadataLoaded tells a topic's producer what the cluster said about it.
+// metadataLoaded tells a topic's producer what the cluster said about it,
+// asked with the clients of the lease of ID who.
 type metadataLoaded struct {
 	partitions int
 	err        error
+	who        string
 }
 
 // topicProducer is the actor that owns one topic's produce path: it knows
 // the topic's partitions, chooses the partition of each record, and hands
-// records to the shared client without ever waiting on Kafka in Receive.
+// records to the client of their caller without ever waiting on Kafka in
+// Receive.
+//
+// In identity pass-through mode callers differ in what Kafka lets them
+// see: the partition count one caller learnt serves all (Kafka still
+// checks each record's caller when it is produced), but a metadata error
+// answers only the records of the caller who got it.
 type topicProducer struct {
-	topic    string
-	producer *kafka.Producer
+	topic string
 	// How long a metadata answer is trusted: partitions can be added,
 	// and a missing topic can be created.
 	fresh, missingFresh time.Duration
 
 	partitions int
-	err        error // the last metadata error, when partitions is 0
+	err        error  // the last metadata error, when partitions is 0
+	errWho     string // the lease ID that got err
 	loadedAt   time.Time
 	loading    bool
 	pending    []*produceMsg
@@ -84,9 +93,9 @@ type topicProducer struct {
 	stickySwitch int // bytes after which unkeyed records move on
 }
 
-func newTopicProducer(topic string, p *kafka.Producer) *topicProducer {
+func newTopicProducer(topic string) *topicProducer {
 	return &topicProducer{
-		topic: topic, producer: p,
+		topic: topic,
 		fresh: 30 * time.Second, missingFresh: time.Second,
 		keyed:        kgo.StickyKeyPartitioner(nil).ForTopic(topic),
 		stickySwitch: 64 << 10,
@@ -98,16 +107,7 @@ func (t *topicProducer) Receive(c actor.Context) {
 	case *produceMsg:
 		t.produce(c, m)
 	case *metadataLoaded:
-		t.loading = false
-		t.partitions, t.err, t.loadedAt = m.partitions, m.err, time.Now()
-		if t.partitions > 0 {
-			t.sticky = rand.IntN(t.partitions)
-		}
-		pending := t.pending
-		t.pending = nil
-		for _, p := range pending {
-			t.produce(c, p)
-		}
+		t.loaded(c, m)
 	case *actor.Stopping, *actor.Restarting:
 		// Records waiting for metadata would never be answered.
 		for _, p := range t.pending {
@@ -125,19 +125,38 @@ func (m *produceMsg) answerAll(r ProduceResult) {
 	}
 }
 
+// loaded takes in a metadata answer and serves the records waiting for it.
+func (t *topicProducer) loaded(c actor.Context, m *metadataLoaded) {
+	t.loading = false
+	if m.err != nil && t.partitions > 0 && kafka.Translate(m.err).Status == http.StatusForbidden {
+		// One caller may not see the topic; what others saw still holds.
+		t.loadedAt = time.Now()
+		return
+	}
+	t.partitions, t.err, t.errWho, t.loadedAt = m.partitions, m.err, m.who, time.Now()
+	if t.partitions > 0 {
+		t.sticky = rand.IntN(t.partitions)
+	}
+	pending := t.pending
+	t.pending = nil
+	for _, p := range pending {
+		t.produce(c, p)
+	}
+}
+
 func (t *topicProducer) produce(c actor.Context, m *produceMsg) {
 	age := time.Since(t.loadedAt)
 	if t.partitions == 0 {
-		if t.err == nil || age >= t.missingFresh {
+		if t.err == nil || age >= t.missingFresh || t.errWho != m.lease.ID() {
 			t.pending = append(t.pending, m) // answered when the metadata is
-			t.load(c)
+			t.load(c, m.lease)
 			return
 		}
 		m.answerAll(ProduceResult{Err: t.err}) // missing a moment ago: answer at once
 		return
 	}
 	if age >= t.fresh {
-		t.load(c) // refresh in the background; what is known serves meanwhile
+		t.load(c, m.lease) // refresh in the background; what is known serves meanwhile
 	}
 	for i, in := range m.recs {
 		t.produceOne(m, i, in)
@@ -166,7 +185,7 @@ func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
 		rec.Partition = int32(t.sticky)
 		t.stickyBytes += len(rec.Value)
 	}
-	t.producer.Produce(m.ctx, rec, func(r *kgo.Record, err error) {
+	m.lease.Producer.Produce(m.ctx, rec, func(r *kgo.Record, err error) {
 		if err != nil {
 			m.done(i, ProduceResult{Partition: r.Partition, Offset: -1, Err: err})
 			return
@@ -175,18 +194,22 @@ func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
 	})
 }
 
-// load asks the cluster about the topic, off the actor's goroutine; the
-// answer comes back as a message.
-func (t *topicProducer) load(c actor.Context) {
+// load asks the cluster about the topic with the clients of lease, off
+// the actor's goroutine; the answer comes back as a message. The load
+// holds its own lease: the records that asked may be answered first.
+func (t *topicProducer) load(c actor.Context, lease *kafka.Lease) {
 	if t.loading {
 		return
 	}
 	t.loading = true
 	self, root := c.Self(), c.ActorSystem().Root
+	own := lease.Retain()
 	go func() {
+		defer own.Release()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		n, err := t.producer.Partitions(ctx, t.topic)
-		root.Send(self, &metadataLoaded{partitions: n, err: err})
+		n, err := own.Producer.Partitions(ctx, t.topic)
+		who := own.ID()
+		root.Send(self, &metadataLoaded{partitions: n, err: err, who: who})
 	}()
 }

@@ -56,7 +56,7 @@ func (s *System) Ready(ctx context.Context) error {
 }
 
 func (s *System) checkKafka(ctx context.Context) error {
-	info, err := s.kadmin.Probe(ctx)
+	info, err := s.clients.Shared().Admin.Probe(ctx)
 	switch {
 	case err != nil:
 		return &kafka.Error{Status: http.StatusServiceUnavailable, Code: http.StatusServiceUnavailable,

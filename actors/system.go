@@ -39,18 +39,19 @@ func DefaultConfig() Config {
 // for admin calls, one for per-topic producers and one for per-instance
 // consumers.
 type System struct {
-	cfg    Config
-	log    *slog.Logger
-	sys    *actor.ActorSystem
-	root   *actor.PID
-	tree   tree
-	kadmin *kafka.Admin
-	admin  *adminPool
+	cfg  Config
+	log  *slog.Logger
+	sys  *actor.ActorSystem
+	root *actor.PID
+	tree tree
+	// clients are the shared clients, and the callers' own in identity
+	// pass-through mode; every Kafka call leases its clients from here.
+	clients *kafka.ClientPool
+	admin   *adminPool
 
-	producer *kafka.Producer
-	topics   *topics
-	credits  *credits // the global produce credit
-	limiter  *produceLimiter
+	topics  *topics
+	credits *credits // the global produce credit
+	limiter *produceLimiter
 
 	consumers   *consumers
 	readCredits *credits // the record bytes of v2 reads in flight
@@ -81,15 +82,10 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 	}
 	// The client may buffer more than the credits allow in flight, so
 	// that handing it a record never fails for want of room.
-	producer, err := kafka.NewProducer(cfg.Kafka,
+	clients, err := kafka.NewClientPool(cfg.Kafka,
 		kgo.MaxBufferedRecords(int(cfg.Produce.GlobalRecords)+1024),
 		kgo.MaxBufferedBytes(int(2*cfg.Produce.GlobalBytes)+(1<<20)))
 	if err != nil {
-		return nil, err
-	}
-	kadmin, err := kafka.NewAdmin(cfg.Kafka)
-	if err != nil {
-		producer.Close()
 		return nil, err
 	}
 	sys := actor.NewActorSystem(
@@ -98,18 +94,15 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		}),
 		actor.WithDeadLetterRequestLogging(false),
 	)
-	s := &System{cfg: cfg, log: log, sys: sys, kadmin: kadmin, producer: producer,
+	s := &System{cfg: cfg, log: log, sys: sys, clients: clients,
 		credits:     newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
 		limiter:     newProduceLimiter(cfg.Produce.Limits),
-		consumers:   &consumers{live: make(map[consumerKey]*actor.PID)},
+		consumers:   &consumers{live: make(map[consumerKey]liveConsumer)},
 		readCredits: newCredits(1<<40, cfg.Consumers.ReadBudgetBytes),
 		metrics:     cfg.Metrics,
 		readiness:   readiness{sem: make(chan struct{}, 1)}}
-	s.admin = newAdminPool(cfg.AdminPoolSize, kadmin)
-	closeClients := func() {
-		producer.Close()
-		kadmin.Close()
-	}
+	s.admin = newAdminPool(cfg.AdminPoolSize)
+	closeClients := func() { _ = clients.Close(context.Background()) }
 
 	ready := make(chan tree, 1)
 	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{pool: s.admin, ready: ready} },
@@ -148,11 +141,9 @@ func (s *System) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = fmt.Errorf("actors: shutdown did not finish: %w", ctx.Err())
 	}
-	if ferr := s.producer.Flush(ctx); ferr != nil && err == nil {
-		err = fmt.Errorf("actors: flushing the producer: %w", ferr)
+	if cerr := s.clients.Close(ctx); cerr != nil && err == nil {
+		err = fmt.Errorf("actors: %w", cerr)
 	}
-	s.producer.Close()
-	s.kadmin.Close()
 	s.sys.Shutdown()
 	return err
 }

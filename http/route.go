@@ -128,6 +128,10 @@ func (s *Server) wrap(rt route) httprouter.Handle {
 			s.writeError(c, kafka.Errorf(nethttp.StatusUnsupportedMediaType, nethttp.StatusUnsupportedMediaType, "HTTP 415 Unsupported Media Type"))
 			return
 		}
+		if err := s.identify(c); err != nil {
+			s.writeError(c, err)
+			return
+		}
 		if err := rt.handle(c); err != nil {
 			s.writeError(c, err)
 		}

@@ -11,9 +11,22 @@ import (
 // integration tier. It fails, never skips, without one.
 func target(t *testing.T) string {
 	t.Helper()
-	addr := os.Getenv("TEST_KAFKA_BOOTSTRAP")
+	return brokerEnv(t, "TEST_KAFKA_BOOTSTRAP")
+}
+
+// saslTarget is the same broker's SASL listener: users admin (a super
+// user), alice and bob, StandardAuthorizer, no ACL means deny.
+func saslTarget(t *testing.T) string {
+	t.Helper()
+	return brokerEnv(t, "TEST_KAFKA_SASL_BOOTSTRAP")
+}
+
+// brokerEnv is the broker address in the environment variable name.
+func brokerEnv(t *testing.T, name string) string {
+	t.Helper()
+	addr := os.Getenv(name)
 	if addr == "" {
-		t.Fatal("TEST_KAFKA_BOOTSTRAP is not set: run the integration tier with make test-integration, which starts the broker")
+		t.Fatal(name + " is not set: run the integration tier with make test-integration, which starts the broker")
 	}
 	return addr
 }

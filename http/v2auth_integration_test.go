@@ -3,7 +3,6 @@
 package http_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
@@ -14,10 +13,7 @@ import (
 // write the topic answers v2 produce with 40301 per record and HTTP 403 for
 // the whole answer, as the reference does.
 func TestV2ProduceAuthorizationDenied(t *testing.T) {
-	sasl := os.Getenv("TEST_KAFKA_SASL_BOOTSTRAP")
-	if sasl == "" {
-		t.Fatal("TEST_KAFKA_SASL_BOOTSTRAP is not set: run the integration tier with make test-integration")
-	}
+	sasl := saslTarget(t)
 	admin := startProxy(t, target(t), nil) // the super user, to make the topic
 	topic := uniqueName(t, "v2denied")
 	createTopic(t, admin, topic, 1)

@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl"
+	"github.com/twmb/franz-go/pkg/sasl/oauth"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 )
@@ -67,12 +70,33 @@ type Config struct {
 	// Hooks, when set, gives the franz-go hooks of every client of a role
 	// (metrics).
 	Hooks func(Role) []kgo.Hook
+	// Identity turns on identity pass-through: requests carrying the
+	// caller's credentials reach Kafka as that caller.
+	Identity IdentityConfig
 }
 
 // Options builds the franz-go options for a client of role r. The error
 // names the key, the value and what is allowed.
 func (c Config) Options(r Role) ([]kgo.Opt, error) {
-	b, err := c.build(r)
+	b, err := c.build(r, nil)
+	if err != nil {
+		return nil, err
+	}
+	return b.opts, nil
+}
+
+// OptionsFor builds the options of a client of role r for the caller of
+// ctx: with the caller's credentials in pass-through mode (a caller
+// without any is ErrNoCredentials), else as Options does.
+func (c Config) OptionsFor(ctx context.Context, r Role) ([]kgo.Opt, error) {
+	if !c.Identity.Enabled() {
+		return c.Options(r)
+	}
+	cr, ok := CredentialsFrom(ctx)
+	if !ok {
+		return nil, ErrNoCredentials()
+	}
+	b, err := c.build(r, &cr)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +109,7 @@ func (c Config) Check() (ignored []string, err error) {
 	seen := make(map[string]bool)
 	var errs []error
 	for _, r := range []Role{RoleProducer, RoleConsumer, RoleAdmin} {
-		b, err := c.build(r)
+		b, err := c.build(r, nil)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -129,10 +153,15 @@ type optBuilder struct {
 	jaas                  jaasConfig
 	jaasKey               string
 	tls                   tlsSettings
+
+	// identity is the pass-through configuration; creds, when set, are
+	// the caller's, and replace the proxy's own SASL credentials.
+	identity IdentityConfig
+	creds    *Credentials
 }
 
-func (c Config) build(r Role) (*optBuilder, error) {
-	b := &optBuilder{role: r, protocol: "PLAINTEXT"}
+func (c Config) build(r Role, creds *Credentials) (*optBuilder, error) {
+	b := &optBuilder{role: r, protocol: "PLAINTEXT", identity: c.Identity, creds: creds}
 	servers := make([]string, 0, len(c.BootstrapServers))
 	for _, s := range c.BootstrapServers {
 		if i := strings.Index(s, "://"); i >= 0 {
@@ -361,36 +390,22 @@ func (b *optBuilder) finish() error {
 	if b.mechanism != "" && !sasl {
 		return fmt.Errorf("%s=%s needs a SASL security.protocol (SASL_PLAINTEXT or SASL_SSL), but security.protocol is %s", b.mechKey, b.mechanism, b.protocol)
 	}
-	if sasl {
-		mech := b.mechanism
-		if mech == "" {
-			// Java's default is GSSAPI, which franz-go does not speak.
-			return fmt.Errorf("%s=%s needs sasl.mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (the Java default GSSAPI is not supported)", b.protocolKey, b.protocol)
+	if b.identity.Enabled() && !sasl {
+		return fmt.Errorf("kafka.identity.passthrough needs a SASL security.protocol to pass callers' credentials on: set client.security.protocol to SASL_PLAINTEXT or SASL_SSL (it is %s)", b.protocol)
+	}
+	switch {
+	case b.creds != nil:
+		m, err := b.callerMechanism()
+		if err != nil {
+			return err
 		}
-		if b.jaasKey == "" {
-			return fmt.Errorf("sasl.mechanism=%s needs sasl.jaas.config with username and password (set %s)", mech, strings.Replace(b.mechKey, "mechanism", "jaas.config", 1))
-		}
-		user, pass := b.jaas.options["username"], b.jaas.options["password"]
-		if user == "" {
-			return fmt.Errorf("invalid value for %s: the login module has no username option", b.jaasKey)
-		}
-		module := b.jaas.module[strings.LastIndex(b.jaas.module, ".")+1:]
-		switch mech {
-		case "PLAIN":
-			if module != "PlainLoginModule" {
-				return fmt.Errorf("invalid value for %s: sasl.mechanism PLAIN needs org.apache.kafka.common.security.plain.PlainLoginModule, got %s", b.jaasKey, b.jaas.module)
-			}
-			b.opts = append(b.opts, kgo.SASL(plain.Auth{User: user, Pass: pass}.AsMechanism()))
-		default:
-			if module != "ScramLoginModule" {
-				return fmt.Errorf("invalid value for %s: sasl.mechanism %s needs org.apache.kafka.common.security.scram.ScramLoginModule, got %s", b.jaasKey, mech, b.jaas.module)
-			}
-			a := scram.Auth{User: user, Pass: pass}
-			if mech == "SCRAM-SHA-256" {
-				b.opts = append(b.opts, kgo.SASL(a.AsSha256Mechanism()))
-			} else {
-				b.opts = append(b.opts, kgo.SASL(a.AsSha512Mechanism()))
-			}
+		b.opts = append(b.opts, kgo.SASL(m))
+	case sasl && b.identity.Enabled() && b.mechanism == "" && b.jaasKey == "":
+		// The proxy's own clients go without credentials: in pass-through
+		// mode every request runs as its caller, never as the proxy.
+	case sasl:
+		if err := b.serviceSASL(); err != nil {
+			return err
 		}
 	}
 	if useTLS {
@@ -401,6 +416,61 @@ func (b *optBuilder) finish() error {
 		b.opts = append(b.opts, kgo.DialTLSConfig(cfg))
 	} else if b.tls.any {
 		b.ignored = append(b.ignored, b.tls.keys...)
+	}
+	return nil
+}
+
+// callerMechanism is the SASL mechanism of the caller's credentials.
+func (b *optBuilder) callerMechanism() (sasl.Mechanism, error) {
+	c := *b.creds
+	switch c.mechanism(b.identity) {
+	case "OAUTHBEARER":
+		if !b.identity.OAuthBearer {
+			return nil, ErrNoCredentials()
+		}
+		return oauth.Auth{Token: c.Token}.AsMechanism(), nil
+	case "PLAIN":
+		return plain.Auth{User: c.User, Pass: c.Password}.AsMechanism(), nil
+	case "SCRAM-SHA-256":
+		return scram.Auth{User: c.User, Pass: c.Password}.AsSha256Mechanism(), nil
+	case "SCRAM-SHA-512":
+		return scram.Auth{User: c.User, Pass: c.Password}.AsSha512Mechanism(), nil
+	}
+	return nil, ErrNoCredentials() // Basic credentials, but only bearer tokens pass through
+}
+
+// serviceSASL adds the proxy's own SASL credentials, from sasl.mechanism
+// and sasl.jaas.config.
+func (b *optBuilder) serviceSASL() error {
+	mech := b.mechanism
+	if mech == "" {
+		// Java's default is GSSAPI, which franz-go does not speak.
+		return fmt.Errorf("%s=%s needs sasl.mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (the Java default GSSAPI is not supported)", b.protocolKey, b.protocol)
+	}
+	if b.jaasKey == "" {
+		return fmt.Errorf("sasl.mechanism=%s needs sasl.jaas.config with username and password (set %s)", mech, strings.Replace(b.mechKey, "mechanism", "jaas.config", 1))
+	}
+	user, pass := b.jaas.options["username"], b.jaas.options["password"]
+	if user == "" {
+		return fmt.Errorf("invalid value for %s: the login module has no username option", b.jaasKey)
+	}
+	module := b.jaas.module[strings.LastIndex(b.jaas.module, ".")+1:]
+	switch mech {
+	case "PLAIN":
+		if module != "PlainLoginModule" {
+			return fmt.Errorf("invalid value for %s: sasl.mechanism PLAIN needs org.apache.kafka.common.security.plain.PlainLoginModule, got %s", b.jaasKey, b.jaas.module)
+		}
+		b.opts = append(b.opts, kgo.SASL(plain.Auth{User: user, Pass: pass}.AsMechanism()))
+	default:
+		if module != "ScramLoginModule" {
+			return fmt.Errorf("invalid value for %s: sasl.mechanism %s needs org.apache.kafka.common.security.scram.ScramLoginModule, got %s", b.jaasKey, mech, b.jaas.module)
+		}
+		a := scram.Auth{User: user, Pass: pass}
+		if mech == "SCRAM-SHA-256" {
+			b.opts = append(b.opts, kgo.SASL(a.AsSha256Mechanism()))
+		} else {
+			b.opts = append(b.opts, kgo.SASL(a.AsSha512Mechanism()))
+		}
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func TestOptionsTLSFromPEM(t *testing.T) {
 		"client.ssl.truststore.location":               trust,
 		"client.ssl.keystore.location":                 keystore,
 		"client.ssl.endpoint.identification.algorithm": "",
-	}}.build(RoleProducer)
+	}}.build(RoleProducer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,10 +113,13 @@ func loadConfig(path string, environ []string) (*config, error) {
 			cfg.warnings = append(cfg.warnings, fmt.Sprintf("unknown key %s (%s) is ignored", k, source[k]))
 		}
 	}
-	kc := kafka.Config{BootstrapServers: splitList(cfg.values["bootstrap.servers"]), Properties: pass}
+	kc := kafka.Config{BootstrapServers: splitList(cfg.values["bootstrap.servers"]), Properties: pass, Identity: cfg.identity()}
 	ignored, err := kc.Check()
 	if err != nil {
 		errs = append(errs, err)
+	}
+	if kc.Identity.Enabled() && len(kc.BootstrapServers) == 0 {
+		errs = append(errs, fmt.Errorf("kafka.identity.passthrough=%s needs bootstrap.servers: the embedded development cluster has no SASL to pass callers' credentials to", cfg.values["kafka.identity.passthrough"]))
 	}
 	for _, k := range ignored {
 		cfg.warnings = append(cfg.warnings, fmt.Sprintf("%s (%s) has no franz-go equivalent and is ignored", k, source[k]))
@@ -196,7 +199,17 @@ func (c *config) kafkaConfig(bootstrap ...string) kafka.Config {
 	if len(bootstrap) > 0 {
 		servers = bootstrap
 	}
-	return kafka.Config{BootstrapServers: servers, Properties: c.kafkaPass}
+	return kafka.Config{BootstrapServers: servers, Properties: c.kafkaPass, Identity: c.identity()}
+}
+
+// identity is the pass-through configuration (kafka.identity.*).
+func (c *config) identity() kafka.IdentityConfig {
+	id := kafka.DefaultIdentityConfig()
+	id.BasicMechanism, id.OAuthBearer, _ = kafka.ParsePassThrough(c.str("kafka.identity.passthrough")) // validated by loadConfig
+	id.MaxClients = c.int("kafka.identity.clients.max")
+	id.IdleTimeout = c.ms("kafka.identity.clients.idle.timeout.ms")
+	id.AcquireWait = c.ms("kafka.identity.clients.wait.ms")
+	return id
 }
 
 func (c *config) actorsConfig(k kafka.Config) actors.Config {

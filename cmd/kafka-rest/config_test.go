@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
 func writeProps(t *testing.T, body string) string {
@@ -172,6 +175,10 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"metrics.label.values.max":                              {"0", "from 1 to 100000"},
 	"bootstrap.servers":                                     {"k1:9092,k2", `"k2" is not host:port`},
 	"actors.admin.pool.size":                                {"0", "from 1 to 1024"},
+	"kafka.identity.passthrough":                            {"SASL_PLAIN,SASL_SCRAM_SHA_512", "one SASL mechanism only"},
+	"kafka.identity.clients.max":                            {"0", "from 1 to"},
+	"kafka.identity.clients.idle.timeout.ms":                {"0", "from 1 to"},
+	"kafka.identity.clients.wait.ms":                        {"-1", "from 0 to"},
 	"embedded.kafka.port":                                   {"-1", "from 0 to 65535"},
 	"embedded.kafka.retention.ms":                           {"-2", "-1 or more"},
 	"embedded.kafka.retention.bytes":                        {"lots", "-1 or more"},
@@ -265,12 +272,39 @@ func TestConfigInvalidPassThrough(t *testing.T) {
 		{"producer.linger.ms=-5", `invalid value "-5" for producer.linger.ms: must be a whole number of milliseconds`},
 		{"consumer.partition.assignment.strategy=fair", `invalid value "fair" for consumer.partition.assignment.strategy`},
 		{"producer.batch.size=0", `invalid value "0" for producer.batch.size`},
+		{"kafka.identity.passthrough=SASL_PLAIN", "kafka.identity.passthrough needs a SASL security.protocol"},
+		{"kafka.identity.passthrough=NONE,OAUTHBEARER", "NONE stands alone"},
+		{"kafka.identity.passthrough=KERBEROS", `invalid value "KERBEROS" for kafka.identity.passthrough`},
 	}
 	for _, tc := range cases {
 		_, err := loadConfig(writeProps(t, "bootstrap.servers=k:9092\n"+tc.props+"\n"), nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want an error containing %q", tc.props, err, tc.want)
 		}
+	}
+}
+
+// TestConfigIdentityPassThrough: pass-through needs no credentials of the
+// proxy's own, and maps onto the kafka package's configuration.
+func TestConfigIdentityPassThrough(t *testing.T) {
+	c, err := loadConfig(writeProps(t, "bootstrap.servers=k:9092\nclient.security.protocol=SASL_SSL\n"+
+		"kafka.identity.passthrough=sasl_scram_sha_512, OAUTHBEARER\nkafka.identity.clients.max=7\n"+
+		"kafka.identity.clients.idle.timeout.ms=1500\nkafka.identity.clients.wait.ms=0\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.kafkaConfig().Identity
+	want := kafka.IdentityConfig{BasicMechanism: "SCRAM-SHA-512", OAuthBearer: true, MaxClients: 7,
+		IdleTimeout: 1500 * time.Millisecond, AcquireWait: 0}
+	if got != want {
+		t.Fatalf("identity %+v, want %+v", got, want)
+	}
+	if c, err = loadConfig(writeProps(t, "bootstrap.servers=k:9092\n"), nil); err != nil || c.kafkaConfig().Identity.Enabled() {
+		t.Fatalf("pass-through is on by default (%v)", err)
+	}
+	_, err = loadConfig(writeProps(t, "client.security.protocol=SASL_PLAINTEXT\nkafka.identity.passthrough=OAUTHBEARER\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "kafka.identity.passthrough=OAUTHBEARER needs bootstrap.servers") {
+		t.Fatalf("pass-through with the embedded cluster: %v", err)
 	}
 }
 

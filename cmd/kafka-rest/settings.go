@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
 // setting is one key of kafka-rest.properties: its default, what it means,
@@ -50,6 +52,13 @@ func settings() []setting {
 
 		// Kafka.
 		{key: "bootstrap.servers", def: "", doc: "Kafka brokers, host:port comma list (PLAINTEXT:// and similar prefixes are accepted). Empty starts the embedded development cluster.", check: bootstrapList},
+		{key: "kafka.identity.passthrough", def: "NONE", doc: "Identity pass-through: each request reaches Kafka as its caller. NONE, or a comma list of what HTTP Basic credentials become (one of SASL_PLAIN, SASL_SCRAM_SHA_256, SASL_SCRAM_SHA_512) and OAUTHBEARER (bearer tokens). Needs client.security.protocol SASL_PLAINTEXT or SASL_SSL.", check: func(v string) error {
+			_, _, err := kafka.ParsePassThrough(v)
+			return err
+		}},
+		{key: "kafka.identity.clients.max", def: "1000", doc: "Live Kafka clients of callers' credentials; the least recently used idle one closes first. When all are in use, a new caller waits (kafka.identity.clients.wait.ms), then gets 429.", check: intRange(1, 1<<20)},
+		{key: "kafka.identity.clients.idle.timeout.ms", def: "300000", doc: "A caller's Kafka client unused this long closes.", check: intRange(1, 1<<31-1)},
+		{key: "kafka.identity.clients.wait.ms", def: "10000", doc: "How long a new caller waits for a client place when all are in use, before 429.", check: intRange(0, 1<<31-1)},
 		{key: "actors.admin.pool.size", def: "8", doc: "How many admin calls run at once; more wait for a free worker.", check: intRange(1, 1024)},
 
 		// The embedded development cluster.
