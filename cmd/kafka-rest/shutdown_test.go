@@ -49,7 +49,7 @@ func startProcess(t *testing.T, props string) *process {
 		t.Fatal(err)
 	}
 	p := &process{cmd: cmd, addr: make(chan string, 1), done: make(chan error, 1)}
-	listening := regexp.MustCompile(`kafka-rest listening" listener=http://(\S+)`)
+	listening := regexp.MustCompile(`kafka-rest listening" listener=https?://(\S+)`)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
@@ -67,6 +67,20 @@ func startProcess(t *testing.T, props string) *process {
 	return p
 }
 
+// listening waits until the process listens and returns its address.
+func (p *process) listening(t *testing.T) string {
+	t.Helper()
+	select {
+	case addr := <-p.addr:
+		return addr
+	case err := <-p.done:
+		t.Fatalf("kafka-rest exited before listening: %v\n%s", err, p.log())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("kafka-rest did not start listening\n%s", p.log())
+	}
+	return ""
+}
+
 func (p *process) log() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -80,14 +94,7 @@ func (p *process) log() string {
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	const grace = 2 * time.Second
 	p := startProcess(t, "listeners=http://127.0.0.1:0\nembedded.kafka.port=0\nshutdown.graceful.ms=2000\n")
-	var addr string
-	select {
-	case addr = <-p.addr:
-	case err := <-p.done:
-		t.Fatalf("kafka-rest exited before listening: %v\n%s", err, p.log())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("kafka-rest did not start listening\n%s", p.log())
-	}
+	addr := p.listening(t)
 
 	res, err := http.Get("http://" + addr + "/v3/clusters")
 	if err != nil || res.StatusCode != 200 {
