@@ -73,7 +73,6 @@ func NewTLS(ctx context.Context, cfg TLSConfig, log *slog.Logger) (*TLS, error) 
 // as last loaded, so that a reload applies to new connections at once.
 func (t *TLS) Config() *tls.Config {
 	return &tls.Config{
-		MinVersion: t.current.Load().MinVersion,
 		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
 			return t.current.Load(), nil
 		},
