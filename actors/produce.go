@@ -149,7 +149,8 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 		} else {
 			stored.Add(recs[i].dataSize())
 		}
-		done(i, r)
+		// The last answer gives the credit back before it is delivered, so
+		// that whoever sees it sees the credit free.
 		if left.Add(-1) == 0 {
 			s.credits.give(n, b)
 			topicCredits.give(n, b)
@@ -159,6 +160,7 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 			s.metrics.ProduceFailed(topic, f)
 			lease.Release()
 		}
+		done(i, r)
 	}}
 	if err := s.sendToTopic(ctx, topic, e, m); err != nil {
 		s.credits.give(n, b)

@@ -45,7 +45,7 @@ func TestIdentityPassThroughConcurrentCallers(t *testing.T) {
 	p := passThroughProxy(t, addr, addr, "PLAIN", 4)
 
 	const n = 200
-	callers := map[string]string{"alice": basic("alice", "alice-secret"), "bob": basic("bob", "bob-secret")}
+	callers := map[string]string{"alice": basic("alice:alice-secret"), "bob": basic("bob:bob-secret")}
 	owner := map[string]string{"A": "alice", "B": "bob"}
 	t.Run("streams", func(t *testing.T) {
 		for who, auth := range callers {

@@ -130,7 +130,7 @@ func TestIdentityPassThroughACLs(t *testing.T) {
 
 	// Five distinct credentials below share two client places.
 	p := passThroughProxy(t, bootstrap, saslTarget(t), "SCRAM-SHA-512", 2)
-	alice, bob := basic("alice", "alice-secret"), basic("bob", "bob-secret")
+	alice, bob := basic("alice:alice-secret"), basic("bob:bob-secret")
 	aliceToken, bobToken := "Authorization: Bearer "+unsecuredJWT("alice"), "Authorization: Bearer "+unsecuredJWT("bob")
 
 	// v3 streaming produce, Basic and bearer.
@@ -204,11 +204,11 @@ func TestIdentityPassThroughACLs(t *testing.T) {
 	p.do(t, "POST", "/v3/clusters/"+clusterID+"/topics", newTopic, "Content-Type: application/json", alice).
 		expectError(t, 403, 40301, "Authorization failed.", "application/json")
 	deleteAtEnd(t, admin, created)
-	p.do(t, "POST", "/v3/clusters/"+clusterID+"/topics", newTopic, "Content-Type: application/json", basic("admin", "admin-secret")).
+	p.do(t, "POST", "/v3/clusters/"+clusterID+"/topics", newTopic, "Content-Type: application/json", basic("admin:admin-secret")).
 		expect(t, 201, "application/json")
 
 	// A wrong password is Kafka's 401 40101.
-	r = p.do(t, "GET", "/v3/clusters", "", basic("alice", "wrong"))
+	r = p.do(t, "GET", "/v3/clusters", "", basic("alice:wrong"))
 	if r.status != 401 || fmt.Sprint(r.json(t)["error_code"]) != "40101" {
 		t.Fatalf("a wrong password: %d %s", r.status, r.body)
 	}
@@ -248,7 +248,7 @@ func TestIdentityPassThroughACLs(t *testing.T) {
 	}
 	// Only alice's very credentials may use her instance: anyone else
 	// gets the reference's answer for an instance that is not there.
-	for _, other := range []string{bob, basic("alice", "wrong"), aliceToken} {
+	for _, other := range []string{bob, basic("alice:wrong"), aliceToken} {
 		p.do(t, "GET", aliceBase+"/records", "", "Accept: "+v2Binary, other).
 			expectError(t, 404, 40403, "Consumer instance not found.", v2Binary)
 		p.do(t, "DELETE", aliceBase, "", ct, other).expectError(t, 404, 40403, "Consumer instance not found.", v2CT)

@@ -26,6 +26,8 @@ type proxy struct {
 	url   string
 	admin *kadm.Client
 	sys   *actors.System
+	// client sends the requests of do; nil means http.DefaultClient.
+	client *nethttp.Client
 }
 
 // startProxy starts the proxy over real HTTP on the cluster at bootstrap.
@@ -36,6 +38,13 @@ func startProxy(t *testing.T, bootstrap string, edit func(*http.Config)) *proxy 
 
 // startProxyWith is startProxy with the actor system's configuration too.
 func startProxyWith(t *testing.T, bootstrap string, edit func(*http.Config), editActors func(*actors.Config)) *proxy {
+	t.Helper()
+	return startProxyOn(t, bootstrap, edit, editActors, httptest.NewServer)
+}
+
+// startProxyOn is startProxyWith on the server that start makes of the
+// proxy's handler (one with TLS, say).
+func startProxyOn(t *testing.T, bootstrap string, edit func(*http.Config), editActors func(*actors.Config), start func(nethttp.Handler) *httptest.Server) *proxy {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	acfg := actors.DefaultConfig()
@@ -51,7 +60,7 @@ func startProxyWith(t *testing.T, bootstrap string, edit func(*http.Config), edi
 	if edit != nil {
 		edit(&hcfg)
 	}
-	srv := httptest.NewServer(http.New(hcfg, sys, log))
+	srv := start(http.New(hcfg, sys, log))
 	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap))
 	if err != nil {
 		t.Fatalf("creating the checking client: %v", err)
@@ -66,6 +75,13 @@ func startProxyWith(t *testing.T, bootstrap string, edit func(*http.Config), edi
 		cl.Close()
 	})
 	return &proxy{url: srv.URL, admin: kadm.NewClient(cl), sys: sys}
+}
+
+func (p *proxy) httpClient() *nethttp.Client {
+	if p.client == nil {
+		return nethttp.DefaultClient
+	}
+	return p.client
 }
 
 // response is what a client got back.
@@ -90,7 +106,7 @@ func (p *proxy) do(t *testing.T, method, path, body string, headers ...string) r
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	res, err := nethttp.DefaultClient.Do(req)
+	res, err := p.httpClient().Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

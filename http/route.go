@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"errors"
-	"io"
 	"log/slog"
 	nethttp "net/http"
 	"time"
@@ -38,23 +37,18 @@ type call struct {
 	start time.Time
 	name  string
 	code  int // error_code of an error answer, for the log
+	// limits bound the body that body reads.
+	limits bodyLimits
 }
 
 func (c *call) param(name string) string { return c.ps.ByName(name) }
 
-// maxBodyBytes bounds non-streaming request bodies.
+// maxBodyBytes bounds non-streaming request bodies unless
+// max.request.body.size says otherwise.
 const maxBodyBytes = 32 << 20
 
-// body reads the whole request body, bounded by maxBodyBytes.
-func (c *call) body() ([]byte, error) {
-	b, err := io.ReadAll(nethttp.MaxBytesReader(c.w, c.r.Body, maxBodyBytes))
-	var mbe *nethttp.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, kafka.Errorf(nethttp.StatusRequestEntityTooLarge, nethttp.StatusRequestEntityTooLarge,
-			"Request body is larger than %d bytes.", mbe.Limit)
-	}
-	return b, err
-}
+// body reads the whole request body, bounded in size and time.
+func (c *call) body() ([]byte, error) { return c.limits.read(c.w, c.r) }
 
 // emptyBody reports whether a request body is missing: no JSON value at
 // all, or JSON null, which the reference's endpoints treat alike.
@@ -114,7 +108,7 @@ func (c *call) noContent(err error) error {
 // handler, the error model and the request log.
 func (s *Server) wrap(rt route) httprouter.Handle {
 	return func(w nethttp.ResponseWriter, r *nethttp.Request, ps httprouter.Params) {
-		c := &call{w: &recorder{ResponseWriter: w}, r: r, ps: ps, route: rt.path, name: rt.name, start: time.Now()}
+		c := &call{w: &recorder{ResponseWriter: w}, r: r, ps: ps, route: rt.path, name: rt.name, start: time.Now(), limits: s.guards.body}
 		defer s.logRequest(c)
 		media, ok := negotiate(r.Header.Get("Accept"), rt.produces)
 		if !ok {

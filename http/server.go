@@ -60,6 +60,9 @@ type Config struct {
 	// when it accepts none of them.
 	PreferredMediaTypes []string
 	DefaultMediaType    string
+	// Guard is authentication, access lists, limits, CORS and response
+	// headers.
+	Guard GuardConfig
 }
 
 // DefaultConfig returns the reference's defaults.
@@ -78,6 +81,7 @@ type Server struct {
 	log        *slog.Logger
 	urls       urlBuilder
 	router     *httprouter.Router
+	guards     guards
 }
 
 // New builds the HTTP API on top of the actor system.
@@ -88,6 +92,7 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 		sys:        sys,
 		log:        log,
 		urls:       urlBuilder{advertised: cfg.AdvertisedListeners, listeners: cfg.Listeners, hostName: cfg.HostName},
+		guards:     newGuards(cfg.Guard),
 	}
 	if s.serializer == nil {
 		s.serializer = codec.Schemaless{}
@@ -98,19 +103,19 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleOPTIONS = false
-	r.NotFound = s.plain("not_found", func(c *call) error {
+	r.NotFound = s.guardPlain("not_found", s.plain("not_found", func(c *call) error {
 		if err := s.configTypeNotFound(c.r.URL.Path); err != nil {
 			return err
 		}
 		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
-	})
-	r.MethodNotAllowed = s.plain("method_not_allowed", func(c *call) error {
+	}))
+	r.MethodNotAllowed = s.guardPlain("method_not_allowed", s.plain("method_not_allowed", func(c *call) error {
 		return kafka.Errorf(nethttp.StatusMethodNotAllowed, nethttp.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
-	})
+	}))
 	r.PanicHandler = s.recovered
 	s.router = r
 	for _, rt := range s.routes() {
-		r.Handle(rt.method, routerPath(rt.path), s.wrap(rt))
+		r.Handle(rt.method, routerPath(rt.path), s.guard(rt, s.wrap(rt)))
 	}
 	s.opsRoutes(r)
 	return s
@@ -147,7 +152,7 @@ func (s *Server) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if p = routerPath(p); p != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = p, ""
 	}
-	s.router.ServeHTTP(w, r)
+	s.front(w, r, s.router)
 }
 
 // routes lists every route of the enabled API families.

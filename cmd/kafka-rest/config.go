@@ -127,6 +127,9 @@ func loadConfig(path string, environ []string) (*config, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if cfg.values["java.security.auth.login.config"] == "" {
+		cfg.values["java.security.auth.login.config"] = jaasFromLauncher(environ)
+	}
 	cfg.kafkaPass = pass
 	return cfg, nil
 }
@@ -262,6 +265,8 @@ func (c *config) httpConfig() http.Config {
 	h.StreamWindow = c.int("produce.stream.window.records")
 	h.StreamWriteTimeout = c.ms("produce.stream.write.timeout.ms")
 	h.BatchCreditWait = c.ms("produce.batch.credit.wait.ms")
+	h.Guard = c.guardConfig()
+	h.Guard.MaxHeaderBytes = c.int("max.request.header.size")
 	return h
 }
 

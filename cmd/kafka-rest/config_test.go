@@ -130,7 +130,7 @@ func TestEnvKey(t *testing.T) {
 }
 
 func TestConfigWarnings(t *testing.T) {
-	path := writeProps(t, "bootstrap.servers=k:9092\nmystery.key=1\nclient.sasl.kerberos.service.name=kafka\nsimpleconsumer.pool.size.max=25\nrate.limit.costs=api.v3.clusters.*=2\n")
+	path := writeProps(t, "bootstrap.servers=k:9092\nmystery.key=1\nclient.sasl.kerberos.service.name=kafka\nsimpleconsumer.pool.size.max=25\nconsumer.threads=5\n")
 	cfg, err := loadConfig(path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func TestConfigWarnings(t *testing.T) {
 		"client.sasl.kerberos.service.name (" + path + ":3) has no franz-go equivalent and is ignored",
 		"mystery.key (" + path + ":2) is ignored",
 		"simpleconsumer.pool.size.max (" + path + ":4) has no effect",
-		"rate.limit.costs (" + path + ":5) is valid but has no effect yet",
+		"consumer.threads (" + path + ":5) is valid but has no effect yet",
 	}
 	if len(cfg.warnings) != len(want) {
 		t.Fatalf("warnings = %q", cfg.warnings)
@@ -158,7 +158,7 @@ func TestConfigWarnings(t *testing.T) {
 // invalidValues has an invalid value for every key that validates; the test
 // below fails when a validated key is added without a case here.
 var invalidValues = map[string]struct{ value, allowed string }{
-	"listeners":                                             {"ftp://0.0.0.0:1", "the scheme must be http"},
+	"listeners":                                             {"ftp://0.0.0.0:1", "the scheme must be http or https"},
 	"port":                                                  {"70000", "from 0 to 65535"},
 	"advertised.listeners":                                  {"not a url", "is not a URL"},
 	"api.v2.enable":                                         {"yes", "true or false"},
@@ -225,9 +225,32 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"api.v3.produce.rate.limit.max.bytes.per.sec":           {"0", "1 or more"},
 	"api.v3.produce.rate.limit.max.bytes.global.per.sec":    {"0", "1 or more"},
 	"api.v3.produce.rate.limit.cache.expiry.ms":             {"-1", "0 or more"},
-	"authentication.method":                                 {"BASIC", "not supported yet"},
-	"api.endpoints.allowlist":                               {"api.v3.clusters.*", "access lists are not supported yet"},
-	"api.endpoints.blocklist":                               {"api.v3.topics.*", "access lists are not supported yet"},
+	"authentication.method":                                 {"DIGEST", "NONE, BASIC, BEARER"},
+	"api.endpoints.allowlist":                               {"api.v3.*.list", "is not an endpoint name"},
+	"api.endpoints.blocklist":                               {"api.v3.topics list", "is not an endpoint name"},
+	"authentication.roles":                                  {" , ", "at least one"},
+	"authentication.skip.paths":                             {"v3/clusters", "is not a path"},
+	"authentication.bearer.jwks.url":                        {"keys.json", "is not a URL"},
+	"authentication.bearer.jwks.refresh.ms":                 {"5", "from 10 to"},
+	"authentication.bearer.clock.skew.ms":                   {"-1", "from 0 to"},
+	"ssl.keystore.type":                                     {"BKS", "JKS, PKCS12, PEM"},
+	"ssl.truststore.type":                                   {"P12", "JKS, PKCS12, PEM"},
+	"ssl.client.authentication":                             {"WANT", "NONE, REQUESTED, REQUIRED"},
+	"ssl.client.auth":                                       {"required", "true or false"},
+	"ssl.protocol":                                          {"SSLv3", "TLS, TLSv1.2, TLSv1.3"},
+	"ssl.enabled.protocols":                                 {"TLSv1.2,SSLv3", `"SSLv3": must be one of`},
+	"ssl.cipher.suites":                                     {"TLS_FOO", "is not a TLS 1.2 cipher suite"},
+	"ssl.keystore.reload":                                   {"yes", "true or false"},
+	"ssl.keystore.reload.check.ms":                          {"1", "from 10 to"},
+	"max.request.body.size":                                 {"0", "1 or more"},
+	"request.body.timeout.ms":                               {"0", "from 1 to"},
+	"request.header.timeout.ms":                             {"0", "from 1 to"},
+	"dos.filter.enabled":                                    {"on", "true or false"},
+	"dos.filter.max.requests.per.sec":                       {"0", "from 1 to"},
+	"dos.filter.max.requests.per.connection.per.sec":        {"0", "from 1 to"},
+	"dos.filter.ip.whitelist":                               {"10.0.0.0/33", "is not an address or a CIDR range"},
+	"dos.filter.tracked.clients.max":                        {"0", "from 1 to"},
+	"response.http.headers.config":                          {"put X-A: 1", "the action must be set, add, setDate or addDate"},
 }
 
 func TestConfigEveryInvalidValue(t *testing.T) {

@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -113,7 +114,17 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		}
 	}()
 
-	api := http.New(cfg.httpConfig(), sys, log)
+	hcfg := cfg.httpConfig()
+	if hcfg.Guard.Auth.Authenticator, err = cfg.authenticator(ctx, log); err != nil {
+		return err
+	}
+	var tlsFiles *http.TLS
+	if cfg.hasHTTPS() {
+		if tlsFiles, err = http.NewTLS(ctx, cfg.tlsConfig(), log); err != nil {
+			return err
+		}
+	}
+	api := http.New(hcfg, sys, log)
 
 	var servers []*nethttp.Server
 	var wg sync.WaitGroup
@@ -126,9 +137,12 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 			}
 			return fmt.Errorf("listening on %s (set listeners to a free address): %w", l, err)
 		}
+		if strings.EqualFold(l.Scheme, "https") {
+			ln = tls.NewListener(ln, tlsFiles.Config())
+		}
 		srv := &nethttp.Server{
 			Handler:           api,
-			ReadHeaderTimeout: 30 * time.Second,
+			ReadHeaderTimeout: cfg.ms("request.header.timeout.ms"),
 			IdleTimeout:       cfg.ms("idle.timeout.ms"),
 			MaxHeaderBytes:    cfg.int("max.request.header.size"),
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -28,7 +31,7 @@ type setting struct {
 func settings() []setting {
 	return []setting{
 		// Listening and URLs.
-		{key: "listeners", def: "", doc: "Comma-separated http://host:port URLs to listen on. Empty means http://0.0.0.0:<port>.", check: listenerList},
+		{key: "listeners", def: "", doc: "Comma-separated http://host:port and https://host:port URLs to listen on (https uses the ssl.* keys). Empty means http://0.0.0.0:<port>.", check: listenerList},
 		{key: "port", def: "8082", doc: "Port of the default listener when listeners is empty (deprecated in the reference).", check: intRange(0, 65535)},
 		{key: "advertised.listeners", def: "", doc: "Comma-separated URLs clients reach the proxy at; the first of the request's scheme is used in absolute URLs (metadata.self, base_uri, Location).", check: urlList},
 		{key: "host.name", def: "", doc: "Host used in absolute URLs when no advertised listener matches (deprecated in the reference)."},
@@ -105,14 +108,14 @@ func settings() []setting {
 		{key: "produce.topic.idle.timeout.ms", def: "300000", doc: "A per-topic producer actor unused this long stops.", check: intRange(1, 1<<31-1)},
 
 		// Rate limits.
-		{key: "rate.limit.enable", def: "false", doc: "Turn the rate limiters on (today: the produce limiter, with api.v3.produce.rate.limit.enabled).", check: boolean},
-		{key: "rate.limit.backend", def: "guava", doc: "Accepted for compatibility: guava or resilience4j (one limiter here).", check: oneOf("guava", "resilience4j"), pending: "the generic rate limiter"},
-		{key: "rate.limit.permits.per.sec", def: "50", doc: "Request permits per second, whole proxy.", check: intRange(1, 1<<31-1), pending: "the generic rate limiter"},
-		{key: "rate.limit.per.cluster.permits.per.sec", def: "50", doc: "Request permits per second per cluster.", check: intRange(1, 1<<31-1), pending: "the generic rate limiter"},
-		{key: "rate.limit.timeout.ms", def: "0", doc: "How long a request waits for permits before 429.", check: intRange(0, 1<<31-1), pending: "the generic rate limiter"},
-		{key: "rate.limit.default.cost", def: "1", doc: "Permits an endpoint costs unless rate.limit.costs says otherwise (0: free).", check: intRange(0, 1<<31-1), pending: "the generic rate limiter"},
-		{key: "rate.limit.costs", def: "", doc: "Endpoint costs: endpoint=cost comma list, e.g. api.v3.clusters.*=1,api.v3.brokers.list=2.", check: costList, pending: "the generic rate limiter"},
-		{key: "rate.limit.per.cluster.cache.expiry.ms", def: "3600000", doc: "Accepted for compatibility.", check: int64Min(0), pending: "the generic rate limiter"},
+		{key: "rate.limit.enable", def: "false", doc: "Turn the rate limiters on: the generic request limiter, and the produce limiter with api.v3.produce.rate.limit.enabled.", check: boolean},
+		{key: "rate.limit.backend", def: "guava", doc: "Accepted for compatibility: guava or resilience4j (one limiter here).", check: oneOf("guava", "resilience4j")},
+		{key: "rate.limit.permits.per.sec", def: "50", doc: "Request permits per second, whole proxy (streaming produce excluded, as in the reference).", check: intRange(1, 1<<31-1)},
+		{key: "rate.limit.per.cluster.permits.per.sec", def: "50", doc: "Request permits per second per cluster id of a v3 path.", check: intRange(1, 1<<31-1)},
+		{key: "rate.limit.timeout.ms", def: "0", doc: "How long a request waits for permits before 429.", check: intRange(0, 1<<31-1)},
+		{key: "rate.limit.default.cost", def: "1", doc: "Permits an endpoint costs unless rate.limit.costs says otherwise (0: free).", check: intRange(0, 1<<31-1)},
+		{key: "rate.limit.costs", def: "", doc: "Endpoint costs: endpoint=cost comma list, e.g. api.v3.clusters.*=1,api.v3.brokers.list=2.", check: costList},
+		{key: "rate.limit.per.cluster.cache.expiry.ms", def: "3600000", doc: "Accepted for compatibility: per-cluster limiters are kept in a bounded LRU instead.", check: int64Min(0)},
 		{key: "api.v3.produce.rate.limit.enabled", def: "false", doc: "Rate-limit v3 produce (needs rate.limit.enable too).", check: boolean},
 		{key: "api.v3.produce.rate.limit.max.requests.per.sec", def: "10000", doc: "Produced records per second per cluster.", check: int64Min(1)},
 		{key: "api.v3.produce.rate.limit.max.requests.global.per.sec", def: "10000", doc: "Produced records per second, whole proxy.", check: int64Min(1)},
@@ -121,14 +124,58 @@ func settings() []setting {
 		{key: "api.v3.produce.rate.limit.cache.expiry.ms", def: "3600000", doc: "Accepted for compatibility: per-cluster limiters are kept in a bounded LRU instead.", check: int64Min(0)},
 
 		// Access.
-		{key: "api.endpoints.allowlist", def: "", doc: "Only these endpoints are served (not supported yet: a non-empty list stops start-up rather than serve what it excludes).", check: notYet("access lists")},
-		{key: "api.endpoints.blocklist", def: "", doc: "These endpoints answer 404 (GET) or 405 (not supported yet: a non-empty list stops start-up rather than serve what it blocks).", check: notYet("access lists")},
-		{key: "authentication.method", def: "NONE", doc: "Client authentication: NONE (BASIC and BEARER are not supported yet).", check: func(v string) error {
-			if !strings.EqualFold(v, "NONE") {
-				return fmt.Errorf("must be NONE: BASIC and BEARER are not supported yet, so the proxy refuses to start rather than run unauthenticated")
-			}
-			return nil
-		}},
+		{key: "api.endpoints.allowlist", def: "", doc: "Only these endpoints are served: endpoint names (api.v3.topics.list) or groups (api.v3.topics.*), comma-separated; empty serves all.", check: nameList},
+		{key: "api.endpoints.blocklist", def: "", doc: "These endpoints answer 404 (GET) or 405 (other methods), even to unauthenticated clients.", check: nameList},
+
+		// Authentication.
+		{key: "authentication.method", def: "NONE", doc: "Client authentication: NONE, BASIC (users of a Jetty password file named by the JAAS config) or BEARER (JWTs checked against a JWK Set).", check: oneOf("NONE", "BASIC", "BEARER")},
+		{key: "authentication.realm", def: "", doc: "Realm of the challenge; for BASIC also the section of the JAAS config that names the password file."},
+		{key: "authentication.roles", def: "*", doc: "Roles of which a caller needs one (403 otherwise); * lets in any authenticated caller.", check: nonEmptyList},
+		{key: "authentication.skip.paths", def: "", doc: "Paths served without authentication: exact (/v3/clusters), /prefix/* or *.suffix, comma-separated.", check: pathSpecList},
+		{key: "java.security.auth.login.config", def: "", doc: "JAAS config file for BASIC; empty: taken from -Djava.security.auth.login.config= in KAFKAREST_OPTS or KAFKA_REST_OPTS, as the reference's launcher does."},
+		{key: "authentication.bearer.jwks.url", def: "", doc: "URL of the JWK Set that signs bearer tokens (fetched at start and every authentication.bearer.jwks.refresh.ms).", check: urlList},
+		{key: "authentication.bearer.jwks.file", def: "", doc: "File of the JWK Set that signs bearer tokens (re-read when it changes)."},
+		{key: "authentication.bearer.jwks.refresh.ms", def: "3600000", doc: "How often the JWK Set URL is fetched again, or the file checked for changes.", check: intRange(10, 1<<31-1)},
+		{key: "authentication.bearer.issuer", def: "", doc: "The iss a bearer token must have; empty: any."},
+		{key: "authentication.bearer.audience", def: "", doc: "Audiences of which a bearer token's aud must hold one, comma-separated; empty: any."},
+		{key: "authentication.bearer.principal.claim", def: "sub", doc: "Claim that names the caller."},
+		{key: "authentication.bearer.roles.claim", def: "roles", doc: "Claim that holds the caller's roles (a list or a space-separated string; dots for nested claims, as realm_access.roles)."},
+		{key: "authentication.bearer.clock.skew.ms", def: "30000", doc: "Clock skew allowed on a token's exp and nbf.", check: intRange(0, 1<<31-1)},
+
+		// TLS of https listeners.
+		{key: "ssl.keystore.location", def: "", doc: "Keystore with the certificate and key of https listeners."},
+		{key: "ssl.keystore.type", def: "JKS", doc: "JKS, PKCS12 or PEM (certificate chain and unencrypted key in one file). A JKS store that is really PKCS12 is read as one, as Java does.", check: oneOf("JKS", "PKCS12", "PEM")},
+		{key: "ssl.keystore.password", def: "", doc: "Password of the keystore."},
+		{key: "ssl.key.password", def: "", doc: "Password of the key in a JKS keystore; empty: the keystore's."},
+		{key: "ssl.truststore.location", def: "", doc: "Truststore with the certificates that sign client certificates (mutual TLS)."},
+		{key: "ssl.truststore.type", def: "JKS", doc: "JKS, PKCS12 or PEM.", check: oneOf("JKS", "PKCS12", "PEM")},
+		{key: "ssl.truststore.password", def: "", doc: "Password of the truststore."},
+		{key: "ssl.client.authentication", def: "NONE", doc: "Client certificates: NONE, REQUESTED (verified when sent) or REQUIRED.", check: oneOf("NONE", "REQUESTED", "REQUIRED")},
+		{key: "ssl.client.auth", def: "false", doc: "Legacy: true means ssl.client.authentication=REQUIRED.", check: boolean},
+		{key: "ssl.protocol", def: "TLS", doc: "TLS, or TLSv1.2 / TLSv1.3 for the highest version offered.", check: oneOf("TLS", "TLSv1.2", "TLSv1.3")},
+		{key: "ssl.enabled.protocols", def: "", doc: "TLS versions offered (TLSv1.2,TLSv1.3); empty: TLS 1.2 and 1.3.", check: enumList("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")},
+		{key: "ssl.cipher.suites", def: "", doc: "TLS 1.2 cipher suites by IANA name; empty: Go's defaults (TLS 1.3 suites are not configurable).", check: cipherSuiteList},
+		{key: "ssl.keystore.reload", def: "false", doc: "Re-read the keystore and truststore when they change, without a restart.", check: boolean},
+		{key: "ssl.keystore.watch.location", def: "", doc: "File watched for changes instead of the keystore (e.g. a certificate manager's marker)."},
+		{key: "ssl.keystore.reload.check.ms", def: "10000", doc: "How often the stores are checked for changes.", check: intRange(10, 1<<31-1)},
+		{key: "ssl.keymanager.algorithm", def: "", doc: "Accepted for compatibility: Go's TLS has one key manager."},
+		{key: "ssl.trustmanager.algorithm", def: "", doc: "Accepted for compatibility: Go's TLS has one trust manager."},
+		{key: "ssl.provider", def: "", doc: "Accepted for compatibility: Go's TLS has one provider."},
+		{key: "ssl.endpoint.identification.algorithm", def: "", doc: "Accepted for compatibility: a server does not check its clients' host names."},
+
+		// Limits and browsers.
+		{key: "max.request.body.size", def: "33554432", doc: "Largest non-streaming request body, in bytes (413 beyond).", check: int64Min(1)},
+		{key: "request.body.timeout.ms", def: "60000", doc: "Time a non-streaming request body may take to arrive (408 beyond); streaming produce has its own limits.", check: intRange(1, 1<<31-1)},
+		{key: "request.header.timeout.ms", def: "30000", doc: "Time a request's headers may take to arrive; the connection is closed beyond.", check: intRange(1, 1<<31-1)},
+		{key: "dos.filter.enabled", def: "false", doc: "Limit requests per second, whole proxy and per client address (429 beyond).", check: boolean},
+		{key: "dos.filter.max.requests.per.sec", def: "25", doc: "Requests per second, whole proxy.", check: intRange(1, 1<<31-1)},
+		{key: "dos.filter.max.requests.per.connection.per.sec", def: "25", doc: "Requests per second from one client address.", check: intRange(1, 1<<31-1)},
+		{key: "dos.filter.ip.whitelist", def: "", doc: "Client addresses or CIDR ranges never limited, comma-separated.", check: prefixList},
+		{key: "dos.filter.tracked.clients.max", def: "100000", doc: "Client addresses tracked at once (least recently seen forgotten first), bounding the limiter's memory.", check: intRange(1, 1<<24)},
+		{key: "access.control.allow.origin", def: "", doc: "Origins allowed to call from a browser (CORS): * or a comma list, where * matches any characters (https://*.example.com); empty: none."},
+		{key: "access.control.allow.methods", def: "", doc: "Methods a CORS preflight allows; empty: GET,POST,HEAD."},
+		{key: "access.control.allow.headers", def: "", doc: "Request headers a CORS preflight allows; empty: X-Requested-With,Content-Type,Accept,Origin."},
+		{key: "response.http.headers.config", def: "", doc: "Headers added to every response: comma-separated \"set|add|setDate|addDate Name: value\" (quote one that holds a comma).", check: headerDirectives},
 
 		// Legacy keys of the reference that have no effect there either.
 		{key: "consumer.iterator.timeout.ms", legacy: true},
@@ -137,17 +184,6 @@ func settings() []setting {
 		{key: "producer.threads", legacy: true},
 		{key: "client.init.timeout.ms", legacy: true},
 		{key: "client.timeout.ms", legacy: true},
-	}
-}
-
-// notYet refuses any value but the empty default, for keys whose absence
-// of effect would expose something the operator meant to close.
-func notYet(what string) func(string) error {
-	return func(v string) error {
-		if v != "" {
-			return fmt.Errorf("must be empty: %s are not supported yet, so the proxy refuses to start rather than ignore them", what)
-		}
-		return nil
 	}
 }
 
@@ -243,11 +279,9 @@ func listenerList(v string) error {
 			return err
 		}
 		switch strings.ToLower(u.Scheme) {
-		case "http":
-		case "https":
-			return fmt.Errorf("%q: https listeners are not supported yet, use http", s)
+		case "http", "https":
 		default:
-			return fmt.Errorf("%q: the scheme must be http", s)
+			return fmt.Errorf("%q: the scheme must be http or https", s)
 		}
 		if p := u.Port(); p == "" {
 			return fmt.Errorf("%q has no port", s)
@@ -290,4 +324,75 @@ func costList(v string) error {
 		}
 	}
 	return nil
+}
+
+// nameList is a list of endpoint names or groups of them (api.v3.topics.*).
+func nameList(v string) error {
+	for _, n := range splitList(v) {
+		if strings.ContainsAny(n, " =") || strings.Contains(strings.TrimSuffix(n, ".*"), "*") {
+			return fmt.Errorf("%q is not an endpoint name such as api.v3.topics.list or a group such as api.v3.topics.*", n)
+		}
+	}
+	return nil
+}
+
+func pathSpecList(v string) error {
+	for _, p := range splitList(v) {
+		if !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "*.") {
+			return fmt.Errorf("%q is not a path (/v3/clusters), a prefix (/v3/*) or a suffix (*.yaml)", p)
+		}
+	}
+	return nil
+}
+
+func enumList(allowed ...string) func(string) error {
+	one := oneOf(allowed...)
+	return func(v string) error {
+		for _, s := range splitList(v) {
+			if err := one(s); err != nil {
+				return fmt.Errorf("%q: %w", s, err)
+			}
+		}
+		return nil
+	}
+}
+
+func cipherSuiteList(v string) error {
+	known := make(map[string]bool)
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		known[s.Name] = true
+	}
+	for _, s := range splitList(v) {
+		if !known[strings.ToUpper(s)] {
+			return fmt.Errorf("%q is not a TLS 1.2 cipher suite name such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", s)
+		}
+	}
+	return nil
+}
+
+func prefixList(v string) error {
+	_, err := prefixes(v)
+	return err
+}
+
+// prefixes reads addresses and CIDR ranges.
+func prefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range splitList(v) {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a CIDR range", s)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+func headerDirectives(v string) error {
+	_, err := http.ParseHeaderDirectives(v)
+	return err
 }

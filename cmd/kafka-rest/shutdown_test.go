@@ -49,7 +49,7 @@ func startProcess(t *testing.T, props string) *process {
 		t.Fatal(err)
 	}
 	p := &process{cmd: cmd, addr: make(chan string, 1), done: make(chan error, 1)}
-	listening := regexp.MustCompile(`kafka-rest listening" listener=http://(\S+)`)
+	listening := regexp.MustCompile(`kafka-rest listening" listener=https?://(\S+)`)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
