@@ -224,7 +224,9 @@ running_pid() {
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
   if [ -r "/proc/$pid/cmdline" ]; then
-    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF "$RUN/server.properties" || return 1
+    # Not grep -q: it may exit before tr is done, and pipefail would count
+    # tr's SIGPIPE as a failure.
+    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -F "$RUN/server.properties" >/dev/null || return 1
   fi
   echo "$pid"
 }
