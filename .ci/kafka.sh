@@ -306,7 +306,9 @@ launch() {
   seen="$(grep -c "Kafka Server started" "$RUN/logs/server.out" 2>/dev/null || true)"
   until port_open "$PORT" && port_open "$SPORT" \
         && [ "$(grep -c "Kafka Server started" "$RUN/logs/server.out" 2>/dev/null)" -gt "${seen:-0}" ]; do
-    if ! running_pid >/dev/null; then
+    # Alive is enough here: until nohup has exec'd java, the pid's command
+    # line is still this script's, which running_pid would not recognise.
+    if ! kill -0 "$(cat "$RUN/kafka.pid")" 2>/dev/null; then
       log "broker exited during startup; last lines of $RUN/logs/server.out:"
       tail -n 80 "$RUN/logs/server.out" >&2
       exit 1
