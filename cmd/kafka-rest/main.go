@@ -113,7 +113,16 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		}
 	}()
 
-	api := http.New(cfg.httpConfig(), sys, log)
+	reg, stopRegistry, err := startSchemaRegistry(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopRegistry()
+	hcfg := cfg.httpConfig()
+	if reg != nil {
+		hcfg.Serializer, hcfg.Deserializer = reg, reg
+	}
+	api := http.New(hcfg, sys, log)
 
 	var servers []*nethttp.Server
 	var wg sync.WaitGroup

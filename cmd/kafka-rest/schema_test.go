@@ -1,0 +1,84 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEmbeddedSchemaRegistry: with the embedded cluster and no
+// schema.registry.url, the proxy starts a development registry, says so,
+// and the schema formats work against it out of the box.
+func TestEmbeddedSchemaRegistry(t *testing.T) {
+	p := startProcess(t, "listeners=http://127.0.0.1:0\nembedded.kafka.port=0\nembedded.kafka.auto.create.topics.enable=true\n")
+	addr := p.listening(t)
+	m := regexp.MustCompile(`EMBEDDED DEVELOPMENT SCHEMA REGISTRY.* url=(http://\S+)`).FindStringSubmatch(p.log())
+	if m == nil {
+		t.Fatalf("no announcement of the embedded registry in the log:\n%s", p.log())
+	}
+	body := `{"value":{"type":"AVRO","schema":"\"string\"","data":"hello"}}`
+	res, err := http.Post("http://"+addr+"/v3/clusters/c/topics/avro/records", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(line), `"value":{"type":"AVRO","subject":"avro-value","schema_id":1,"schema_version":1,"size":11}`) {
+		t.Fatalf("produce answer %s", line)
+	}
+	res, err = http.Get(m[1] + "/subjects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(subjects) != `["avro-value"]`+"\n" && string(subjects) != `["avro-value"]` {
+		t.Fatalf("registry subjects %q, want the one the proxy registered", subjects)
+	}
+}
+
+// TestSchemaRegistryOff: schema.registry.url set empty turns the schema
+// formats off, embedded cluster or not, as the reference.
+func TestSchemaRegistryOff(t *testing.T) {
+	p := startProcess(t, "listeners=http://127.0.0.1:0\nembedded.kafka.port=0\nschema.registry.url=\n")
+	addr := p.listening(t)
+	if strings.Contains(p.log(), "SCHEMA REGISTRY") {
+		t.Fatalf("an embedded registry started though schema.registry.url is empty:\n%s", p.log())
+	}
+	res, err := http.Post("http://"+addr+"/v3/clusters/c/topics/t/records", "application/json", strings.NewReader(`{"value":{"data":{"a":1}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	want := `{"error_code":422,"message":"Error: 42206 : Payload error. Schema Registry must be configured when using schemas."}` + "\r\n"
+	if string(line) != want {
+		t.Fatalf("answer %q, want %q", line, want)
+	}
+}
+
+// TestEmbeddedSchemaRegistryPortTaken: a taken registry port stops
+// start-up with a message that says what to change.
+func TestEmbeddedSchemaRegistryPortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	p := startProcess(t, "listeners=http://127.0.0.1:0\nembedded.kafka.port=0\nembedded.schema.registry.port="+itoa(ln.Addr().(*net.TCPAddr).Port)+"\n")
+	select {
+	case err := <-p.done:
+		if err == nil {
+			t.Fatal("kafka-rest exited 0 with its registry port taken")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("kafka-rest did not stop")
+	}
+	if !strings.Contains(p.log(), "set embedded.schema.registry.port to a free port") {
+		t.Fatalf("log does not say what to change:\n%s", p.log())
+	}
+}

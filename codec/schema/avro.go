@@ -1,0 +1,539 @@
+package schema
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	json "github.com/goccy/go-json"
+	"github.com/hamba/avro/v2"
+
+	"github.com/kafka-rest-go/kafka-rest/codec"
+)
+
+// avroCodec converts between JSON in Avro's JSON encoding and Avro binary.
+// hamba/avro parses the schema (named types across references included)
+// and writes and reads the binary primitives; the conversion itself walks
+// the schema, because no Go library reads Avro's JSON encoding (unions as
+// {"type": value}, bytes as ISO-8859-1 strings) and a generic Go value
+// would lose the distinctions that encoding makes. Logical types travel as
+// their underlying type, as Avro's JSON encoding has them: a
+// timestamp-millis is a long of milliseconds, never a reformatted date.
+type avroCodec struct {
+	schema avro.Schema
+}
+
+// parseAvro parses an Avro schema whose references (named types of other
+// subjects) come first in refs, in dependency order.
+func parseAvro(text string, refs []string) (*avroCodec, error) {
+	cache := &avro.SchemaCache{}
+	for _, r := range refs {
+		if _, err := avro.ParseWithCache(r, "", cache); err != nil {
+			return nil, fmt.Errorf("referenced schema: %w", err)
+		}
+	}
+	s, err := avro.ParseWithCache(text, "", cache)
+	if err != nil {
+		return nil, err
+	}
+	return &avroCodec{schema: s}, nil
+}
+
+func (c *avroCodec) format() codec.Format { return codec.Avro }
+
+// name is the schema's full name for the record name strategies: a named
+// type's full name, else the primitive's name, as Confluent's AvroSchema.
+func (c *avroCodec) name() string { return avroTypeName(c.schema) }
+
+func avroTypeName(s avro.Schema) string {
+	if n, ok := s.(avro.NamedSchema); ok {
+		return n.FullName()
+	}
+	if r, ok := s.(*avro.RefSchema); ok {
+		return r.Schema().FullName()
+	}
+	return string(s.Type())
+}
+
+func (c *avroCodec) encode(dst, data []byte) ([]byte, error) {
+	v, err := decodeJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	w := avro.NewWriter(nil, 256)
+	if err := avroWrite(w, c.schema, v, "data"); err != nil {
+		return nil, err
+	}
+	return append(dst, w.Buffer()...), nil
+}
+
+func (c *avroCodec) decode(payload []byte) ([]byte, error) {
+	r := avro.NewReader(nil, 0).Reset(payload)
+	out, err := avroRead(nil, r, c.schema)
+	if err != nil {
+		return nil, err
+	}
+	if r.Error != nil {
+		return nil, r.Error
+	}
+	return out, nil
+}
+
+// decodeJSON reads JSON keeping numbers exact.
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("data is not valid JSON: %w", err)
+	}
+	return v, nil
+}
+
+// avroWrite writes v, a JSON value in Avro's JSON encoding, as s in binary.
+// path names the place in the data for error messages.
+func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
+	mismatch := func(want string) error {
+		return fmt.Errorf("%s: expected %s for Avro type %s, got %s", path, want, s.Type(), jsonKind(v))
+	}
+	switch s := s.(type) {
+	case *avro.RefSchema:
+		return avroWrite(w, s.Schema(), v, path)
+	case *avro.NullSchema:
+		if v != nil {
+			return mismatch("null")
+		}
+	case *avro.PrimitiveSchema:
+		switch s.Type() {
+		case avro.Null:
+			if v != nil {
+				return mismatch("null")
+			}
+		case avro.Boolean:
+			b, ok := v.(bool)
+			if !ok {
+				return mismatch("a boolean")
+			}
+			w.WriteBool(b)
+		case avro.Int:
+			n, ok := v.(json.Number)
+			if !ok {
+				return mismatch("a number")
+			}
+			i, err := strconv.ParseInt(string(n), 10, 32)
+			if err != nil {
+				return fmt.Errorf("%s: %s is not an Avro int (32-bit whole number)", path, n)
+			}
+			w.WriteInt(int32(i))
+		case avro.Long:
+			n, ok := v.(json.Number)
+			if !ok {
+				return mismatch("a number")
+			}
+			i, err := strconv.ParseInt(string(n), 10, 64)
+			if err != nil {
+				return fmt.Errorf("%s: %s is not an Avro long (64-bit whole number)", path, n)
+			}
+			w.WriteLong(i)
+		case avro.Float, avro.Double:
+			f, err := jsonFloat(v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			if s.Type() == avro.Float {
+				w.WriteFloat(float32(f))
+			} else {
+				w.WriteDouble(f)
+			}
+		case avro.String:
+			str, ok := v.(string)
+			if !ok {
+				return mismatch("a string")
+			}
+			w.WriteString(str)
+		case avro.Bytes:
+			b, err := latin1(v, path)
+			if err != nil {
+				return err
+			}
+			w.WriteBytes(b)
+		default:
+			return fmt.Errorf("%s: unsupported Avro type %s", path, s.Type())
+		}
+	case *avro.FixedSchema:
+		b, err := latin1(v, path)
+		if err != nil {
+			return err
+		}
+		if len(b) != s.Size() {
+			return fmt.Errorf("%s: fixed %s needs %d bytes, got %d", path, s.FullName(), s.Size(), len(b))
+		}
+		_, _ = w.Write(b)
+	case *avro.EnumSchema:
+		str, ok := v.(string)
+		if !ok {
+			return mismatch("a string")
+		}
+		for i, sym := range s.Symbols() {
+			if sym == str {
+				w.WriteInt(int32(i))
+				return nil
+			}
+		}
+		return fmt.Errorf("%s: %q is not a symbol of enum %s %v", path, str, s.FullName(), s.Symbols())
+	case *avro.ArraySchema:
+		items, ok := v.([]any)
+		if !ok {
+			return mismatch("an array")
+		}
+		if len(items) > 0 {
+			w.WriteBlockHeader(int64(len(items)), -1)
+			for i, it := range items {
+				if err := avroWrite(w, s.Items(), it, path+"["+strconv.Itoa(i)+"]"); err != nil {
+					return err
+				}
+			}
+		}
+		w.WriteLong(0)
+	case *avro.MapSchema:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return mismatch("an object")
+		}
+		if len(m) > 0 {
+			w.WriteBlockHeader(int64(len(m)), -1)
+			for k, it := range m {
+				w.WriteString(k)
+				if err := avroWrite(w, s.Values(), it, path+"."+k); err != nil {
+					return err
+				}
+			}
+		}
+		w.WriteLong(0)
+	case *avro.RecordSchema:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return mismatch("an object")
+		}
+		for _, f := range s.Fields() {
+			fv, ok := m[f.Name()]
+			fpath := path + "." + f.Name()
+			if !ok {
+				if !f.HasDefault() {
+					return fmt.Errorf("%s: missing field %s of record %s, which has no default", fpath, f.Name(), s.FullName())
+				}
+				if err := avroWriteDefault(w, f, fpath); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := avroWrite(w, f.Type(), fv, fpath); err != nil {
+				return err
+			}
+		}
+	case *avro.UnionSchema:
+		return avroWriteUnion(w, s, v, path)
+	default:
+		return fmt.Errorf("%s: unsupported Avro schema %s", path, s.Type())
+	}
+	return nil
+}
+
+// avroWriteUnion writes a union: null as the null branch, anything else as
+// {"<branch name>": value}, as Avro's JSON encoding requires.
+func avroWriteUnion(w *avro.Writer, s *avro.UnionSchema, v any, path string) error {
+	types := s.Types()
+	if v == nil {
+		for i, t := range types {
+			if t.Type() == avro.Null {
+				w.WriteLong(int64(i))
+				return nil
+			}
+		}
+		return fmt.Errorf("%s: null is not a branch of union %s", path, unionNames(types))
+	}
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return fmt.Errorf("%s: a union value must be null or an object of one member naming its branch, e.g. {\"%s\": ...}; branches: %s",
+			path, firstNonNull(types), unionNames(types))
+	}
+	for name, bv := range m {
+		for i, t := range types {
+			if avroTypeName(t) == name || shortName(t) == name {
+				w.WriteLong(int64(i))
+				return avroWrite(w, t, bv, path+"."+name)
+			}
+		}
+		return fmt.Errorf("%s: %q is not a branch of union %s", path, name, unionNames(types))
+	}
+	return nil
+}
+
+// shortName is a named type's name without its namespace, which Avro's
+// JSON decoder also accepts for a union branch.
+func shortName(s avro.Schema) string {
+	if n, ok := s.(avro.NamedSchema); ok {
+		return n.Name()
+	}
+	if r, ok := s.(*avro.RefSchema); ok {
+		return r.Schema().Name()
+	}
+	return string(s.Type())
+}
+
+func unionNames(types []avro.Schema) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = avroTypeName(t)
+	}
+	return fmt.Sprint(names)
+}
+
+func firstNonNull(types []avro.Schema) string {
+	for _, t := range types {
+		if t.Type() != avro.Null {
+			return avroTypeName(t)
+		}
+	}
+	return "null"
+}
+
+// avroWriteDefault writes a field's default. A union's default is a value
+// of its first branch, not wrapped.
+func avroWriteDefault(w *avro.Writer, f *avro.Field, path string) error {
+	raw, err := json.Marshal(f.Default())
+	if err != nil {
+		return fmt.Errorf("%s: default: %w", path, err)
+	}
+	def, err := decodeJSON(raw)
+	if err != nil {
+		return err
+	}
+	t := f.Type()
+	if u, ok := t.(*avro.UnionSchema); ok {
+		w.WriteLong(0)
+		t = u.Types()[0]
+	}
+	return avroWrite(w, t, def, path)
+}
+
+func jsonFloat(v any) (float64, error) {
+	switch v := v.(type) {
+	case json.Number:
+		return strconv.ParseFloat(string(v), 64)
+	case string: // Avro's JSON encoding writes these three as strings
+		switch v {
+		case "NaN":
+			return math.NaN(), nil
+		case "Infinity":
+			return math.Inf(1), nil
+		case "-Infinity":
+			return math.Inf(-1), nil
+		}
+	}
+	return 0, fmt.Errorf("expected a number, got %s", jsonKind(v))
+}
+
+// latin1 reads bytes as Avro's JSON encoding writes them: a string whose
+// code points 0 to 255 are the bytes.
+func latin1(v any, path string) ([]byte, error) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, fmt.Errorf("%s: expected a string of bytes (code points 0 to 255), got %s", path, jsonKind(v))
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 255 {
+			return nil, fmt.Errorf("%s: %q is not a code point from 0 to 255: Avro bytes are written as one character per byte", path, r)
+		}
+		b = append(b, byte(r))
+	}
+	return b, nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// avroRead reads s in binary from r and appends it to out in Avro's JSON
+// encoding, as Confluent's AvroSchemaUtils.toJson writes it.
+func avroRead(out []byte, r *avro.Reader, s avro.Schema) ([]byte, error) {
+	if r.Error != nil {
+		return nil, r.Error
+	}
+	switch s := s.(type) {
+	case *avro.RefSchema:
+		return avroRead(out, r, s.Schema())
+	case *avro.NullSchema:
+		return append(out, "null"...), nil
+	case *avro.PrimitiveSchema:
+		switch s.Type() {
+		case avro.Null:
+			return append(out, "null"...), nil
+		case avro.Boolean:
+			return strconv.AppendBool(out, r.ReadBool()), nil
+		case avro.Int:
+			return strconv.AppendInt(out, int64(r.ReadInt()), 10), nil
+		case avro.Long:
+			return strconv.AppendInt(out, r.ReadLong(), 10), nil
+		case avro.Float:
+			return appendFloat(out, float64(r.ReadFloat()), 32), nil
+		case avro.Double:
+			return appendFloat(out, r.ReadDouble(), 64), nil
+		case avro.String:
+			s := r.ReadString()
+			if !utf8.ValidString(s) {
+				return nil, errors.New("an Avro string is not valid UTF-8")
+			}
+			return appendJSONString(out, s), nil
+		case avro.Bytes:
+			return appendLatin1(out, r.ReadBytes()), nil
+		}
+	case *avro.FixedSchema:
+		b := make([]byte, s.Size())
+		r.Read(b)
+		return appendLatin1(out, b), nil
+	case *avro.EnumSchema:
+		i := r.ReadInt()
+		sym, ok := s.Symbol(int(i))
+		if !ok {
+			return nil, fmt.Errorf("enum index %d is not a symbol of %s", i, s.FullName())
+		}
+		return appendJSONString(out, sym), nil
+	case *avro.ArraySchema:
+		out = append(out, '[')
+		out, err := avroBlocks(out, r, func(out []byte) ([]byte, error) {
+			return avroRead(out, r, s.Items())
+		})
+		if err != nil {
+			return nil, err
+		}
+		return append(out, ']'), nil
+	case *avro.MapSchema:
+		out = append(out, '{')
+		out, err := avroBlocks(out, r, func(out []byte) ([]byte, error) {
+			out = appendJSONString(out, r.ReadString())
+			return avroRead(append(out, ':'), r, s.Values())
+		})
+		if err != nil {
+			return nil, err
+		}
+		return append(out, '}'), nil
+	case *avro.RecordSchema:
+		out = append(out, '{')
+		for i, f := range s.Fields() {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = appendJSONString(out, f.Name())
+			out = append(out, ':')
+			var err error
+			if out, err = avroRead(out, r, f.Type()); err != nil {
+				return nil, err
+			}
+		}
+		return append(out, '}'), nil
+	case *avro.UnionSchema:
+		i := r.ReadLong()
+		if r.Error != nil {
+			return nil, r.Error
+		}
+		types := s.Types()
+		if i < 0 || int(i) >= len(types) {
+			return nil, fmt.Errorf("union branch %d is not one of the %d branches", i, len(types))
+		}
+		t := types[i]
+		if t.Type() == avro.Null {
+			return append(out, "null"...), nil
+		}
+		out = append(out, '{')
+		out = appendJSONString(out, avroTypeName(t))
+		out = append(out, ':')
+		out, err := avroRead(out, r, t)
+		if err != nil {
+			return nil, err
+		}
+		return append(out, '}'), nil
+	}
+	return nil, fmt.Errorf("unsupported Avro schema %s", s.Type())
+}
+
+// maxBlockItems bounds the items of one array or map block, so that a
+// hostile count of zero-byte items (nulls) cannot make a read spin.
+const maxBlockItems = 1 << 20
+
+// avroBlocks reads the blocks of an array or a map, each item with item,
+// comma-separated.
+func avroBlocks(out []byte, r *avro.Reader, item func([]byte) ([]byte, error)) ([]byte, error) {
+	first := true
+	for {
+		n, _ := r.ReadBlockHeader()
+		if r.Error != nil {
+			return nil, r.Error
+		}
+		if n == 0 {
+			return out, nil
+		}
+		if n < 0 || n > maxBlockItems {
+			return nil, fmt.Errorf("an Avro block of %d items is beyond the bound of %d", n, maxBlockItems)
+		}
+		for ; n > 0; n-- {
+			if !first {
+				out = append(out, ',')
+			}
+			first = false
+			var err error
+			if out, err = item(out); err != nil {
+				return nil, err
+			}
+			if r.Error != nil {
+				return nil, r.Error
+			}
+		}
+	}
+}
+
+// appendFloat writes a float as Avro's JSON encoder does: NaN and the
+// infinities as strings, JSON having no numbers for them.
+func appendFloat(out []byte, f float64, bits int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(out, `"NaN"`...)
+	case math.IsInf(f, 1):
+		return append(out, `"Infinity"`...)
+	case math.IsInf(f, -1):
+		return append(out, `"-Infinity"`...)
+	}
+	return strconv.AppendFloat(out, f, 'g', -1, bits)
+}
+
+func appendLatin1(out, b []byte) []byte {
+	rs := make([]rune, len(b))
+	for i, c := range b {
+		rs[i] = rune(c)
+	}
+	return appendJSONString(out, string(rs))
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(out []byte, s string) []byte {
+	b, _ := json.Marshal(s) // a string always marshals
+	return append(out, b...)
+}
