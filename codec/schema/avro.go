@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -205,9 +207,10 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 		}
 		if len(m) > 0 {
 			w.WriteBlockHeader(int64(len(m)), -1)
-			for k, it := range m {
+			// Sorted, so that the same data always makes the same bytes.
+			for _, k := range slices.Sorted(maps.Keys(m)) {
 				w.WriteString(k)
-				if err := avroWrite(w, s.Values(), it, path+"."+k); err != nil {
+				if err := avroWrite(w, s.Values(), m[k], path+"."+k); err != nil {
 					return err
 				}
 			}

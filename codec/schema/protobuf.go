@@ -98,7 +98,9 @@ func (c *protobufCodec) encode(dst, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("data does not match message %s: %w", c.message.FullName(), err)
 	}
 	dst = appendIndex(dst, c.index)
-	return proto.MarshalOptions{}.MarshalAppend(dst, m)
+	// Deterministic: fields in number order and maps sorted, as
+	// Confluent's serializer writes them, the same bytes for the same data.
+	return proto.MarshalOptions{Deterministic: true}.MarshalAppend(dst, m)
 }
 
 // appendIndex writes the message indexes of Confluent's wire format: zig-zag
