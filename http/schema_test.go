@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"strings"
@@ -527,5 +528,47 @@ func TestSchemaCustomStrategyAndEmptyNull(t *testing.T) {
 	recs := readBack(t, p.bootstrap, topic, 1)
 	if recs[0].Value == nil || len(recs[0].Value) != 0 {
 		t.Fatalf("value %v, want an empty record", recs[0].Value)
+	}
+}
+
+// TestSchemaRegistryAuth: the proxy sends its registry credentials (Basic
+// or bearer); a registry that refuses them is the record's 401 40101.
+func TestSchemaRegistryAuth(t *testing.T) {
+	bootstrap := target(t)
+	f := schemaFormats()[0]
+	for _, tc := range []struct {
+		name, expect string
+		edit         func(*schema.Config)
+		code         string
+	}{
+		{"basic", "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:s3cret")), func(c *schema.Config) { c.BasicAuthUser, c.BasicAuthPassword = "alice", "s3cret" }, "200"},
+		{"bearer", "Bearer tok", func(c *schema.Config) { c.BearerToken = "tok" }, "200"},
+		{"wrong", "Bearer tok", func(c *schema.Config) { c.BearerToken = "other" }, "403"},
+		{"none", "Bearer tok", func(*schema.Config) {}, "401"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := srfake.New(srfake.WithAuth(tc.expect))
+			t.Cleanup(reg.Close)
+			cfg := schema.DefaultConfig()
+			cfg.URLs = []string{reg.URL()}
+			tc.edit(&cfg)
+			r, err := schema.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &schemaProxy{proxy: startProxy(t, bootstrap, func(c *http.Config) { c.Serializer, c.Deserializer = r, r }), bootstrap: bootstrap}
+			topic := uniqueName(t, "schemaauth")
+			createTopic(t, p.proxy, topic, 1)
+			ls := p.produceLines(t, topic, `{"value":{"type":"AVRO","schema":`+jsonString(f.schema)+`,"data":`+f.data+`}}`)
+			msg, _ := ls[0]["message"].(string)
+			switch {
+			case tc.code == "401" && (ls[0]["error_code"] != json.Number("40101") || !strings.HasPrefix(msg, "Schema Registry authentication failed")),
+				tc.code == "403" && (ls[0]["error_code"] != json.Number("40301") || !strings.HasPrefix(msg, "Not authorized by the Schema Registry")):
+				t.Fatalf("answer %v", ls[0])
+			}
+			if tc.code == "200" && (ls[0]["error_code"] != json.Number("200") || !reg.SubjectExists(topic+"-value")) {
+				t.Fatal("nothing registered")
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 )
 
 // TestEmbeddedSchemaRegistry: with the embedded cluster and no
@@ -80,5 +83,39 @@ func TestEmbeddedSchemaRegistryPortTaken(t *testing.T) {
 	}
 	if !strings.Contains(p.log(), "set embedded.schema.registry.port to a free port") {
 		t.Fatalf("log does not say what to change:\n%s", p.log())
+	}
+}
+
+// TestSchemaRegistryConfig: the schema.registry.* keys become the
+// registry client's configuration.
+func TestSchemaRegistryConfig(t *testing.T) {
+	for _, tc := range []struct {
+		props                 string
+		urls                  []string
+		user, password, token string
+	}{
+		{props: "schema.registry.url=http://u1:p%3A1@sr1:8081,http://sr2:8081\n",
+			urls: []string{"http://sr1:8081", "http://sr2:8081"}, user: "u1", password: "p:1"},
+		{props: "schema.registry.url=http://sr:8081\nschema.registry.basic.auth.credentials.source=USER_INFO\nschema.registry.basic.auth.user.info=alice:s:ecret\n",
+			urls: []string{"http://sr:8081"}, user: "alice", password: "s:ecret"},
+		{props: "schema.registry.url=https://sr:8081\nschema.registry.bearer.auth.credentials.source=STATIC_TOKEN\nschema.registry.bearer.auth.token=tok\nschema.registry.basic.auth.credentials.source=USER_INFO\nschema.registry.basic.auth.user.info=a:b\n",
+			urls: []string{"https://sr:8081"}, token: "tok"},
+	} {
+		cfg, err := loadConfig(writeProps(t, tc.props+"schema.registry.value.subject.name.strategy=io.confluent.kafka.serializers.subject.RecordNameStrategy\nschema.registry.cache.schemas.max=7\n"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, ok, err := cfg.schemaConfig(splitList(cfg.str("schema.registry.url")))
+		if err != nil || !ok {
+			t.Fatalf("%s: %v %v", tc.props, ok, err)
+		}
+		got := fmt.Sprint(sc.URLs, sc.BasicAuthUser, sc.BasicAuthPassword, sc.BearerToken, sc.KeyStrategy, sc.ValueStrategy, sc.CacheSize)
+		want := fmt.Sprint(tc.urls, tc.user, tc.password, tc.token, schema.TopicName, schema.RecordName, 7)
+		if got != want {
+			t.Errorf("%s: %s, want %s", tc.props, got, want)
+		}
+	}
+	if _, err := loadConfig(writeProps(t, "schema.registry.ssl.truststore.location=/no/such/ca.pem\n"), nil); err == nil || !strings.Contains(err.Error(), "schema.registry.ssl.truststore.location") {
+		t.Fatalf("a missing truststore: %v", err)
 	}
 }
