@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
@@ -224,9 +225,13 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 		if !ok {
 			return mismatch("an object")
 		}
+		given := 0
 		for _, f := range s.Fields() {
 			fv, ok := m[f.Name()]
 			fpath := path + "." + f.Name()
+			if ok {
+				given++
+			}
 			if !ok {
 				if !f.HasDefault() {
 					return fmt.Errorf("%s: missing field %s of record %s, which has no default", fpath, f.Name(), s.FullName())
@@ -239,6 +244,11 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 			if err := avroWrite(w, f.Type(), fv, fpath); err != nil {
 				return err
 			}
+		}
+		if given < len(m) {
+			// Avro's JSON decoder refuses them too; a typo would
+			// otherwise silently become the field's default.
+			return fmt.Errorf("%s: %s not fields of record %s", path, unknownFields(s, m), s.FullName())
 		}
 	case *avro.UnionSchema:
 		return avroWriteUnion(w, s, v, path)
@@ -324,6 +334,24 @@ func avroWriteDefault(w *avro.Writer, f *avro.Field, path string) error {
 		t = u.Types()[0]
 	}
 	return avroWrite(w, t, def, path)
+}
+
+// unknownFields lists the members of m that are not fields of s.
+func unknownFields(s *avro.RecordSchema, m map[string]any) string {
+	known := make(map[string]bool, len(s.Fields()))
+	for _, f := range s.Fields() {
+		known[f.Name()] = true
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !known[k] {
+			out = append(out, strconv.Quote(k))
+		}
+	}
+	if len(out) == 1 {
+		return out[0] + " is"
+	}
+	return strings.Join(out, ", ") + " are"
 }
 
 func jsonFloat(v any) (float64, error) {

@@ -53,6 +53,7 @@ func TestAvroJSONEncoding(t *testing.T) {
 		`{"d":1,"dec":""}`:                                 "missing field ts",
 		`{"ts":1,"d":1,"dec":"","u":{"E":"Z"}}`:            `"Z" is not a symbol of enum n.E`,
 		`{"ts":1.5,"d":1,"dec":""}`:                        "1.5 is not an Avro long",
+		`{"ts":1,"d":1,"dec":"","tz":1,"x":2}`:             `data: "tz", "x" are not fields of record n.R`,
 		`{"ts":1,"d":1,"dec":"","a":[{"int":1,"long":2}]}`: "a union value must be null or an object of one member",
 	} {
 		if _, err := c.encode(nil, []byte(data)); err == nil || !strings.Contains(err.Error(), why) {
