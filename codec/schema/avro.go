@@ -2,7 +2,6 @@ package schema
 
 import (
 	"bytes"
-	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -63,12 +62,11 @@ func avroTypeName(s avro.Schema) string {
 }
 
 func (c *avroCodec) encode(dst, data []byte) ([]byte, error) {
-	v, err := decodeJSON(data)
-	if err != nil {
-		return nil, err
+	if !json.Valid(data) {
+		return nil, errors.New("data is not valid JSON")
 	}
 	w := avro.NewWriter(nil, len(data)+16)
-	if err := avroWrite(w, c.schema, v, "data"); err != nil {
+	if err := avroWrite(w, c.schema, bytes.TrimSpace(data), "data"); err != nil {
 		return nil, err
 	}
 	return append(dst, w.Buffer()...), nil
@@ -86,66 +84,53 @@ func (c *avroCodec) decode(payload []byte) ([]byte, error) {
 	return out, nil
 }
 
-// decodeJSON reads JSON keeping numbers exact.
-func decodeJSON(data []byte) (any, error) {
-	// encoding/json: goccy's stream decoder, the only one of its with
-	// UseNumber, costs several times more for one small value.
-	dec := stdjson.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("data is not valid JSON: %w", err)
-	}
-	return v, nil
-}
-
-// avroWrite writes v, a JSON value in Avro's JSON encoding, as s in binary.
-// path names the place in the data for error messages.
-func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
+// avroWrite writes raw, valid JSON in Avro's JSON encoding, as s in
+// binary. The JSON is decoded as the schema walks it, each value straight
+// into its Go type (a long into an int64, exactly), never into a generic
+// tree. path names the place in the data for error messages.
+func avroWrite(w *avro.Writer, s avro.Schema, raw []byte, path string) error {
 	mismatch := func(want string) error {
-		return fmt.Errorf("%s: expected %s for Avro type %s, got %s", path, want, s.Type(), jsonKind(v))
+		return fmt.Errorf("%s: expected %s for Avro type %s, got %s", path, want, s.Type(), jsonKind(raw))
 	}
 	switch s := s.(type) {
 	case *avro.RefSchema:
-		return avroWrite(w, s.Schema(), v, path)
+		return avroWrite(w, s.Schema(), raw, path)
 	case *avro.NullSchema:
-		if v != nil {
+		if !isNull(raw) {
 			return mismatch("null")
 		}
 	case *avro.PrimitiveSchema:
 		switch s.Type() {
 		case avro.Null:
-			if v != nil {
+			if !isNull(raw) {
 				return mismatch("null")
 			}
 		case avro.Boolean:
-			b, ok := v.(bool)
-			if !ok {
+			var b bool
+			if !isBool(raw) || json.Unmarshal(raw, &b) != nil {
 				return mismatch("a boolean")
 			}
 			w.WriteBool(b)
 		case avro.Int:
-			n, ok := v.(json.Number)
-			if !ok {
+			if !isNumber(raw) {
 				return mismatch("a number")
 			}
-			i, err := strconv.ParseInt(string(n), 10, 32)
+			i, err := strconv.ParseInt(string(raw), 10, 32)
 			if err != nil {
-				return fmt.Errorf("%s: %s is not an Avro int (32-bit whole number)", path, n)
+				return fmt.Errorf("%s: %s is not an Avro int (32-bit whole number)", path, raw)
 			}
 			w.WriteInt(int32(i))
 		case avro.Long:
-			n, ok := v.(json.Number)
-			if !ok {
+			if !isNumber(raw) {
 				return mismatch("a number")
 			}
-			i, err := strconv.ParseInt(string(n), 10, 64)
+			i, err := strconv.ParseInt(string(raw), 10, 64)
 			if err != nil {
-				return fmt.Errorf("%s: %s is not an Avro long (64-bit whole number)", path, n)
+				return fmt.Errorf("%s: %s is not an Avro long (64-bit whole number)", path, raw)
 			}
 			w.WriteLong(i)
 		case avro.Float, avro.Double:
-			f, err := jsonFloat(v)
+			f, err := jsonFloat(raw)
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
@@ -155,13 +140,13 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 				w.WriteDouble(f)
 			}
 		case avro.String:
-			str, ok := v.(string)
+			str, ok := jsonString(raw)
 			if !ok {
 				return mismatch("a string")
 			}
 			w.WriteString(str)
 		case avro.Bytes:
-			b, err := latin1(v, path)
+			b, err := latin1(raw, path)
 			if err != nil {
 				return err
 			}
@@ -170,7 +155,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 			return fmt.Errorf("%s: unsupported Avro type %s", path, s.Type())
 		}
 	case *avro.FixedSchema:
-		b, err := latin1(v, path)
+		b, err := latin1(raw, path)
 		if err != nil {
 			return err
 		}
@@ -179,7 +164,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 		}
 		_, _ = w.Write(b)
 	case *avro.EnumSchema:
-		str, ok := v.(string)
+		str, ok := jsonString(raw)
 		if !ok {
 			return mismatch("a string")
 		}
@@ -191,8 +176,8 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 		}
 		return fmt.Errorf("%s: %q is not a symbol of enum %s %v", path, str, s.FullName(), s.Symbols())
 	case *avro.ArraySchema:
-		items, ok := v.([]any)
-		if !ok {
+		var items []json.RawMessage
+		if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
 			return mismatch("an array")
 		}
 		if len(items) > 0 {
@@ -205,7 +190,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 		}
 		w.WriteLong(0)
 	case *avro.MapSchema:
-		m, ok := v.(map[string]any)
+		m, ok := jsonObject(raw)
 		if !ok {
 			return mismatch("an object")
 		}
@@ -221,7 +206,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 		}
 		w.WriteLong(0)
 	case *avro.RecordSchema:
-		m, ok := v.(map[string]any)
+		m, ok := jsonObject(raw)
 		if !ok {
 			return mismatch("an object")
 		}
@@ -229,9 +214,6 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 		for _, f := range s.Fields() {
 			fv, ok := m[f.Name()]
 			fpath := path + "." + f.Name()
-			if ok {
-				given++
-			}
 			if !ok {
 				if !f.HasDefault() {
 					return fmt.Errorf("%s: missing field %s of record %s, which has no default", fpath, f.Name(), s.FullName())
@@ -241,6 +223,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 				}
 				continue
 			}
+			given++
 			if err := avroWrite(w, f.Type(), fv, fpath); err != nil {
 				return err
 			}
@@ -251,18 +234,51 @@ func avroWrite(w *avro.Writer, s avro.Schema, v any, path string) error {
 			return fmt.Errorf("%s: %s not fields of record %s", path, unknownFields(s, m), s.FullName())
 		}
 	case *avro.UnionSchema:
-		return avroWriteUnion(w, s, v, path)
+		return avroWriteUnion(w, s, raw, path)
 	default:
 		return fmt.Errorf("%s: unsupported Avro schema %s", path, s.Type())
 	}
 	return nil
 }
 
+// The kinds of a JSON value, by its first byte (the value is valid JSON
+// without surrounding space).
+func isNull(raw []byte) bool   { return raw[0] == 'n' }
+func isBool(raw []byte) bool   { return raw[0] == 't' || raw[0] == 'f' }
+func isNumber(raw []byte) bool { return raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9' }
+
+// jsonString decodes a JSON string; ok is false for any other value.
+func jsonString(raw []byte) (string, bool) {
+	if raw[0] != '"' {
+		return "", false
+	}
+	if body := raw[1 : len(raw)-1]; bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
+		return string(body), true // no escapes: the bytes are the string
+	}
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
+}
+
+// jsonObject decodes a JSON object one level deep.
+func jsonObject(raw []byte) (map[string]json.RawMessage, bool) {
+	if raw[0] != '{' {
+		return nil, false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	for k, v := range m {
+		m[k] = bytes.TrimSpace(v)
+	}
+	return m, true
+}
+
 // avroWriteUnion writes a union: null as the null branch, anything else as
 // {"<branch name>": value}, as Avro's JSON encoding requires.
-func avroWriteUnion(w *avro.Writer, s *avro.UnionSchema, v any, path string) error {
+func avroWriteUnion(w *avro.Writer, s *avro.UnionSchema, raw []byte, path string) error {
 	types := s.Types()
-	if v == nil {
+	if isNull(raw) {
 		for i, t := range types {
 			if t.Type() == avro.Null {
 				w.WriteLong(int64(i))
@@ -271,7 +287,7 @@ func avroWriteUnion(w *avro.Writer, s *avro.UnionSchema, v any, path string) err
 		}
 		return fmt.Errorf("%s: null is not a branch of union %s", path, unionNames(types))
 	}
-	m, ok := v.(map[string]any)
+	m, ok := jsonObject(raw)
 	if !ok || len(m) != 1 {
 		return fmt.Errorf("%s: a union value must be null or an object of one member naming its branch, e.g. {\"%s\": ...}; branches: %s",
 			path, firstNonNull(types), unionNames(types))
@@ -324,20 +340,16 @@ func avroWriteDefault(w *avro.Writer, f *avro.Field, path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: default: %w", path, err)
 	}
-	def, err := decodeJSON(raw)
-	if err != nil {
-		return err
-	}
 	t := f.Type()
 	if u, ok := t.(*avro.UnionSchema); ok {
 		w.WriteLong(0)
 		t = u.Types()[0]
 	}
-	return avroWrite(w, t, def, path)
+	return avroWrite(w, t, raw, path)
 }
 
 // unknownFields lists the members of m that are not fields of s.
-func unknownFields(s *avro.RecordSchema, m map[string]any) string {
+func unknownFields(s *avro.RecordSchema, m map[string]json.RawMessage) string {
 	known := make(map[string]bool, len(s.Fields()))
 	for _, f := range s.Fields() {
 		known[f.Name()] = true
@@ -354,29 +366,28 @@ func unknownFields(s *avro.RecordSchema, m map[string]any) string {
 	return strings.Join(out, ", ") + " are"
 }
 
-func jsonFloat(v any) (float64, error) {
-	switch v := v.(type) {
-	case json.Number:
-		return strconv.ParseFloat(string(v), 64)
-	case string: // Avro's JSON encoding writes these three as strings
-		switch v {
-		case "NaN":
-			return math.NaN(), nil
-		case "Infinity":
-			return math.Inf(1), nil
-		case "-Infinity":
-			return math.Inf(-1), nil
-		}
+func jsonFloat(raw []byte) (float64, error) {
+	if isNumber(raw) {
+		return strconv.ParseFloat(string(raw), 64)
 	}
-	return 0, fmt.Errorf("expected a number, got %s", jsonKind(v))
+	// Avro's JSON encoding writes these three as strings.
+	switch s, _ := jsonString(raw); s {
+	case "NaN":
+		return math.NaN(), nil
+	case "Infinity":
+		return math.Inf(1), nil
+	case "-Infinity":
+		return math.Inf(-1), nil
+	}
+	return 0, fmt.Errorf("expected a number, got %s", jsonKind(raw))
 }
 
 // latin1 reads bytes as Avro's JSON encoding writes them: a string whose
 // code points 0 to 255 are the bytes.
-func latin1(v any, path string) ([]byte, error) {
-	s, ok := v.(string)
+func latin1(raw []byte, path string) ([]byte, error) {
+	s, ok := jsonString(raw)
 	if !ok {
-		return nil, fmt.Errorf("%s: expected a string of bytes (code points 0 to 255), got %s", path, jsonKind(v))
+		return nil, fmt.Errorf("%s: expected a string of bytes (code points 0 to 255), got %s", path, jsonKind(raw))
 	}
 	b := make([]byte, 0, len(s))
 	for _, r := range s {
@@ -388,22 +399,21 @@ func latin1(v any, path string) ([]byte, error) {
 	return b, nil
 }
 
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
+// jsonKind names the kind of a JSON value for error messages.
+func jsonKind(raw []byte) string {
+	switch {
+	case isNull(raw):
 		return "null"
-	case bool:
+	case isBool(raw):
 		return "a boolean"
-	case json.Number:
+	case isNumber(raw):
 		return "a number"
-	case string:
+	case raw[0] == '"':
 		return "a string"
-	case []any:
+	case raw[0] == '[':
 		return "an array"
-	case map[string]any:
-		return "an object"
 	}
-	return fmt.Sprintf("%T", v)
+	return "an object"
 }
 
 // avroRead reads s in binary from r and appends it to out in Avro's JSON
