@@ -327,7 +327,10 @@ func TestSchemaV3Batch(t *testing.T) {
 				`{"id":"a","key":{"type":"` + f.typ + `","schema":` + raw + `,"data":` + f.data + `},"value":{"type":"` + f.typ + `","schema":` + raw + `,"data":` + f.data + `}},` +
 				`{"id":"b","value":{"data":` + f.data + `}},` +
 				`{"id":"c","value":{"type":"` + f.typ + `","schema":` + raw + `,"data":` + f.badData + `}},` +
-				`{"id":"d","value":{"schema_id":4242,"data":` + f.data + `}}]}`
+				`{"id":"d","value":{"schema_id":4242,"data":` + f.data + `}},` +
+				`{"id":"e","key":{"schema_version":1,"data":` + f.data + `},"value":{"schema_version":1,"data":` + f.data + `}},` +
+				`{"id":"f","key":{"type":"` + f.typ + `","schema":` + raw + `,"subject_name_strategy":"TOPIC_RECORD_NAME","data":` + f.data + `}},` +
+				`{"id":"g","key":{"schema_version":3,"data":` + f.data + `}}]}`
 			r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records:batch", body, "Content-Type: application/json").expect(t, 207, "application/json")
 			var out struct {
 				Successes []map[string]any `json:"successes"`
@@ -342,7 +345,7 @@ func TestSchemaV3Batch(t *testing.T) {
 			if err := dec.Decode(&out); err != nil {
 				t.Fatal(err)
 			}
-			if len(out.Successes) != 2 || len(out.Failures) != 2 {
+			if len(out.Successes) != 4 || len(out.Failures) != 3 {
 				t.Fatalf("answer %s", r.body)
 			}
 			keyID, keyVersion := p.registered(t, topic+"-key", f, f.schema)
@@ -356,9 +359,18 @@ func TestSchemaV3Batch(t *testing.T) {
 			if fl := out.Failures[1]; fl.ID != "d" || fl.ErrorCode != 422 || fl.Message != "Error: 42207 : Error serializing message. Error when fetching schema by id. schemaId = 4242" {
 				t.Fatalf("failure d: %+v", fl)
 			}
-			got := p.consumeAll(t, topic, f.lower, f.v2, 2)
+			wantData(t, out.Successes[2], "key", f.typ, topic+"-key", keyID, keyVersion)
+			wantData(t, out.Successes[2], "value", f.typ, topic+"-value", valueID, valueVersion)
+			trID, trVersion := p.registered(t, topic+"-"+f.recordName, f, f.schema)
+			wantData(t, out.Successes[3], "key", f.typ, topic+"-"+f.recordName, trID, trVersion)
+			if fl := out.Failures[2]; fl.ID != "g" || fl.ErrorCode != 400 || fl.Message != "Bad Request: Schema does not exist for subject: "+topic+"-key, version: 3" {
+				t.Fatalf("failure g: %+v", fl)
+			}
+			got := p.consumeAll(t, topic, f.lower, f.v2, 4)
 			sameJSON(t, got[0].Key, f.data)
 			sameJSON(t, got[1].Value, f.data)
+			sameJSON(t, got[2].Key, f.data)
+			sameJSON(t, got[3].Key, f.data)
 		})
 	}
 }
@@ -367,7 +379,7 @@ func TestSchemaV3Batch(t *testing.T) {
 // and schema ids, its 42201/42202 and 400 answers, and the ids answered.
 func TestSchemaV2Produce(t *testing.T) {
 	p := startSchemaProxy(t, nil)
-	for _, f := range schemaFormats() {
+	for i, f := range schemaFormats() {
 		t.Run(f.typ, func(t *testing.T) {
 			topic := uniqueName(t, "schemav2-"+f.lower)
 			createTopic(t, p.proxy, topic, 1)
@@ -382,6 +394,11 @@ func TestSchemaV2Produce(t *testing.T) {
 			keyID, _ := p.registered(t, topic+"-key", f, f.schema)
 			sameJSON(t, r.body, fmt.Sprintf(`{"offsets":[{"partition":0,"offset":2,"error_code":null,"error":null}],"key_schema_id":%d,"value_schema_id":%d}`, keyID, valueID))
 
+			r = p.do(t, "POST", "/topics/"+topic, fmt.Sprintf(`{"key_schema_id":%d,"records":[{"key":%s}]}`, keyID, f.data), ct).expect(t, 200, v2CT)
+			sameJSON(t, r.body, fmt.Sprintf(`{"offsets":[{"partition":0,"offset":3,"error_code":null,"error":null}],"key_schema_id":%d,"value_schema_id":null}`, keyID))
+			other, _ := p.sr.CreateSchema(context.Background(), topic+"-other", sr.Schema{Schema: schemaFormats()[(i+1)%3].schema, Type: schemaFormats()[(i+1)%3].srType})
+			p.do(t, "POST", "/topics/"+topic, fmt.Sprintf(`{"value_schema_id":%d,"records":[{"value":%s}]}`, other.ID, f.data), ct).
+				expectError(t, 422, 42207, fmt.Sprintf("Error serializing message. Schema %d is a %s schema, not %s.", other.ID, schemaFormats()[(i+1)%3].typ, f.typ), v2CT)
 			p.do(t, "POST", "/topics/"+topic, `{"value_schema":`+raw+`,"records":[{"key":`+f.data+`,"value":`+f.data+`}]}`, ct).
 				expectError(t, 422, 42201, "Request includes keys but does not include key schema", v2CT)
 			p.do(t, "POST", "/topics/"+topic, `{"key_schema":`+raw+`,"records":[{"key":`+f.data+`,"value":`+f.data+`}]}`, ct).
@@ -393,15 +410,19 @@ func TestSchemaV2Produce(t *testing.T) {
 			p.do(t, "POST", "/topics/"+topic, `{"value_schema_id":99999,"records":[{"value":`+f.data+`}]}`, ct).
 				expectError(t, 422, 42207, "Error serializing message. Error when fetching schema by id. schemaId = 99999", v2CT)
 
-			// The failed requests sent nothing: three records, read back the same.
-			got := p.consumeAll(t, topic, f.lower, f.v2, 3)
-			for i, c := range got {
+			// The failed requests sent nothing: four records, read back the same.
+			got := p.consumeAll(t, topic, f.lower, f.v2, 4)
+			for i, c := range got[:3] {
 				sameJSON(t, c.Value, f.data)
 				if c.Offset != int64(i) {
 					t.Fatalf("record %d at offset %d", i, c.Offset)
 				}
 			}
 			sameJSON(t, got[2].Key, f.data)
+			sameJSON(t, got[3].Key, f.data)
+			if string(got[3].Value) != "null" {
+				t.Fatalf("value %s, want null", got[3].Value)
+			}
 			if string(got[0].Key) != "null" {
 				t.Fatalf("key %s, want null", got[0].Key)
 			}
