@@ -66,7 +66,7 @@ func (c *avroCodec) encode(dst, data []byte) ([]byte, error) {
 		return nil, errors.New("data is not valid JSON")
 	}
 	w := avro.NewWriter(nil, len(data)+16)
-	if err := avroWrite(w, c.schema, bytes.TrimSpace(data), "data"); err != nil {
+	if err := avroWrite(w, c.schema, bytes.TrimSpace(data), "data", 0); err != nil {
 		return nil, err
 	}
 	return append(dst, w.Buffer()...), nil
@@ -74,7 +74,7 @@ func (c *avroCodec) encode(dst, data []byte) ([]byte, error) {
 
 func (c *avroCodec) decode(payload []byte) ([]byte, error) {
 	r := avro.NewReader(nil, 0).Reset(payload)
-	out, err := avroRead(nil, r, c.schema)
+	out, err := avroRead(nil, r, c.schema, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -88,13 +88,16 @@ func (c *avroCodec) decode(payload []byte) ([]byte, error) {
 // binary. The JSON is decoded as the schema walks it, each value straight
 // into its Go type (a long into an int64, exactly), never into a generic
 // tree. path names the place in the data for error messages.
-func avroWrite(w *avro.Writer, s avro.Schema, raw []byte, path string) error {
+func avroWrite(w *avro.Writer, s avro.Schema, raw []byte, path string, depth int) error {
+	if depth > maxAvroDepth {
+		return fmt.Errorf("%s: data nests deeper than %d levels", path, maxAvroDepth)
+	}
 	mismatch := func(want string) error {
 		return fmt.Errorf("%s: expected %s for Avro type %s, got %s", path, want, s.Type(), jsonKind(raw))
 	}
 	switch s := s.(type) {
 	case *avro.RefSchema:
-		return avroWrite(w, s.Schema(), raw, path)
+		return avroWrite(w, s.Schema(), raw, path, depth)
 	case *avro.NullSchema:
 		if !isNull(raw) {
 			return mismatch("null")
@@ -183,7 +186,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, raw []byte, path string) error {
 		if len(items) > 0 {
 			w.WriteBlockHeader(int64(len(items)), -1)
 			for i, it := range items {
-				if err := avroWrite(w, s.Items(), it, path+"["+strconv.Itoa(i)+"]"); err != nil {
+				if err := avroWrite(w, s.Items(), it, path+"["+strconv.Itoa(i)+"]", depth+1); err != nil {
 					return err
 				}
 			}
@@ -199,7 +202,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, raw []byte, path string) error {
 			// Sorted, so that the same data always makes the same bytes.
 			for _, k := range slices.Sorted(maps.Keys(m)) {
 				w.WriteString(k)
-				if err := avroWrite(w, s.Values(), m[k], path+"."+k); err != nil {
+				if err := avroWrite(w, s.Values(), m[k], path+"."+k, depth+1); err != nil {
 					return err
 				}
 			}
@@ -218,13 +221,13 @@ func avroWrite(w *avro.Writer, s avro.Schema, raw []byte, path string) error {
 				if !f.HasDefault() {
 					return fmt.Errorf("%s: missing field %s of record %s, which has no default", fpath, f.Name(), s.FullName())
 				}
-				if err := avroWriteDefault(w, f, fpath); err != nil {
+				if err := avroWriteDefault(w, f, fpath, depth+1); err != nil {
 					return err
 				}
 				continue
 			}
 			given++
-			if err := avroWrite(w, f.Type(), fv, fpath); err != nil {
+			if err := avroWrite(w, f.Type(), fv, fpath, depth+1); err != nil {
 				return err
 			}
 		}
@@ -234,7 +237,7 @@ func avroWrite(w *avro.Writer, s avro.Schema, raw []byte, path string) error {
 			return fmt.Errorf("%s: %s not fields of record %s", path, unknownFields(s, m), s.FullName())
 		}
 	case *avro.UnionSchema:
-		return avroWriteUnion(w, s, raw, path)
+		return avroWriteUnion(w, s, raw, path, depth)
 	default:
 		return fmt.Errorf("%s: unsupported Avro schema %s", path, s.Type())
 	}
@@ -276,7 +279,7 @@ func jsonObject(raw []byte) (map[string]json.RawMessage, bool) {
 
 // avroWriteUnion writes a union: null as the null branch, anything else as
 // {"<branch name>": value}, as Avro's JSON encoding requires.
-func avroWriteUnion(w *avro.Writer, s *avro.UnionSchema, raw []byte, path string) error {
+func avroWriteUnion(w *avro.Writer, s *avro.UnionSchema, raw []byte, path string, depth int) error {
 	types := s.Types()
 	if isNull(raw) {
 		for i, t := range types {
@@ -296,7 +299,7 @@ func avroWriteUnion(w *avro.Writer, s *avro.UnionSchema, raw []byte, path string
 		for i, t := range types {
 			if avroTypeName(t) == name || shortName(t) == name {
 				w.WriteLong(int64(i))
-				return avroWrite(w, t, bv, path+"."+name)
+				return avroWrite(w, t, bv, path+"."+name, depth+1)
 			}
 		}
 		return fmt.Errorf("%s: %q is not a branch of union %s", path, name, unionNames(types))
@@ -335,7 +338,7 @@ func firstNonNull(types []avro.Schema) string {
 
 // avroWriteDefault writes a field's default. A union's default is a value
 // of its first branch, not wrapped.
-func avroWriteDefault(w *avro.Writer, f *avro.Field, path string) error {
+func avroWriteDefault(w *avro.Writer, f *avro.Field, path string, depth int) error {
 	raw, err := json.Marshal(f.Default())
 	if err != nil {
 		return fmt.Errorf("%s: default: %w", path, err)
@@ -345,7 +348,7 @@ func avroWriteDefault(w *avro.Writer, f *avro.Field, path string) error {
 		w.WriteLong(0)
 		t = u.Types()[0]
 	}
-	return avroWrite(w, t, raw, path)
+	return avroWrite(w, t, raw, path, depth)
 }
 
 // unknownFields lists the members of m that are not fields of s.
@@ -418,13 +421,16 @@ func jsonKind(raw []byte) string {
 
 // avroRead reads s in binary from r and appends it to out in Avro's JSON
 // encoding, as Confluent's AvroSchemaUtils.toJson writes it.
-func avroRead(out []byte, r *avro.Reader, s avro.Schema) ([]byte, error) {
+func avroRead(out []byte, r *avro.Reader, s avro.Schema, depth int) ([]byte, error) {
+	if depth > maxAvroDepth {
+		return nil, fmt.Errorf("the Avro data nests deeper than %d levels", maxAvroDepth)
+	}
 	if r.Error != nil {
 		return nil, r.Error
 	}
 	switch s := s.(type) {
 	case *avro.RefSchema:
-		return avroRead(out, r, s.Schema())
+		return avroRead(out, r, s.Schema(), depth)
 	case *avro.NullSchema:
 		return append(out, "null"...), nil
 	case *avro.PrimitiveSchema:
@@ -464,7 +470,7 @@ func avroRead(out []byte, r *avro.Reader, s avro.Schema) ([]byte, error) {
 	case *avro.ArraySchema:
 		out = append(out, '[')
 		out, err := avroBlocks(out, r, func(out []byte) ([]byte, error) {
-			return avroRead(out, r, s.Items())
+			return avroRead(out, r, s.Items(), depth+1)
 		})
 		if err != nil {
 			return nil, err
@@ -474,7 +480,7 @@ func avroRead(out []byte, r *avro.Reader, s avro.Schema) ([]byte, error) {
 		out = append(out, '{')
 		out, err := avroBlocks(out, r, func(out []byte) ([]byte, error) {
 			out = appendJSONString(out, r.ReadString())
-			return avroRead(append(out, ':'), r, s.Values())
+			return avroRead(append(out, ':'), r, s.Values(), depth+1)
 		})
 		if err != nil {
 			return nil, err
@@ -489,7 +495,7 @@ func avroRead(out []byte, r *avro.Reader, s avro.Schema) ([]byte, error) {
 			out = appendJSONString(out, f.Name())
 			out = append(out, ':')
 			var err error
-			if out, err = avroRead(out, r, f.Type()); err != nil {
+			if out, err = avroRead(out, r, f.Type(), depth+1); err != nil {
 				return nil, err
 			}
 		}
@@ -510,7 +516,7 @@ func avroRead(out []byte, r *avro.Reader, s avro.Schema) ([]byte, error) {
 		out = append(out, '{')
 		out = appendJSONString(out, avroTypeName(t))
 		out = append(out, ':')
-		out, err := avroRead(out, r, t)
+		out, err := avroRead(out, r, t, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -518,6 +524,10 @@ func avroRead(out []byte, r *avro.Reader, s avro.Schema) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("unsupported Avro schema %s", s.Type())
 }
+
+// maxAvroDepth bounds how deep data of a recursive schema may nest, so that
+// a hostile record cannot exhaust the stack.
+const maxAvroDepth = 1000
 
 // maxBlockItems bounds the items of one array or map block, so that a
 // hostile count of zero-byte items (nulls) cannot make a read spin.

@@ -113,3 +113,27 @@ func TestJSONSchemaDraftsAndReferences(t *testing.T) {
 		}
 	}
 }
+
+func TestAvroRecursionBound(t *testing.T) {
+	c, err := parseAvro(`{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A chain of 100,000 nodes: one byte each in binary.
+	payload := append(bytes.Repeat([]byte{0x02}, 100_000), 0x00)
+	if _, err := c.decode(payload); err == nil || !strings.Contains(err.Error(), "deeper than 1000") {
+		t.Fatalf("a deep chain: %v", err)
+	}
+	data := strings.Repeat(`{"next":{"Node":`, 2000) + `{"next":null}` + strings.Repeat("}}", 2000)
+	if _, err := c.encode(nil, []byte(data)); err == nil || !strings.Contains(err.Error(), "deeper than 1000") {
+		t.Fatalf("deep JSON: %v", err)
+	}
+	shallow := strings.Repeat(`{"next":{"Node":`, 10) + `{"next":null}` + strings.Repeat("}}", 10)
+	b, err := c.encode(nil, []byte(shallow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.decode(b); err != nil || string(out) != shallow {
+		t.Fatalf("read back %s, %v", out, err)
+	}
+}
