@@ -1,15 +1,23 @@
 package main
 
 import (
+	"context"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"github.com/kafka-rest-go/kafka-rest/codec"
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 )
 
@@ -117,5 +125,41 @@ func TestSchemaRegistryConfig(t *testing.T) {
 	}
 	if _, err := loadConfig(writeProps(t, "schema.registry.ssl.truststore.location=/no/such/ca.pem\n"), nil); err == nil || !strings.Contains(err.Error(), "schema.registry.ssl.truststore.location") {
 		t.Fatalf("a missing truststore: %v", err)
+	}
+}
+
+// TestSchemaRegistryTLS: an https registry is trusted through
+// schema.registry.ssl.truststore.location, and not without it.
+func TestSchemaRegistryTLS(t *testing.T) {
+	srv := httptest.NewTLSServer(srfake.NewRegistry().Handler())
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := `"string"`
+	for props, ok := range map[string]bool{
+		"schema.registry.url=" + srv.URL + "\nschema.registry.ssl.truststore.location=" + ca + "\n": true,
+		"schema.registry.url=" + srv.URL + "\n":                                                     false,
+	} {
+		cfg, err := loadConfig(writeProps(t, props), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, _, err := cfg.schemaConfig(splitList(cfg.str("schema.registry.url")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg, err := schema.New(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := reg.Serialize(context.Background(), "t", false, &codec.Data{Format: codec.Avro, Schema: &text, Raw: []byte(`"x"`)})
+		if ok && (err != nil || out.SchemaID == nil) {
+			t.Fatalf("with the CA: %v", err)
+		}
+		if !ok && err == nil {
+			t.Fatal("an untrusted registry was used")
+		}
 	}
 }
