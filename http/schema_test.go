@@ -272,6 +272,12 @@ func TestSchemaV3ProduceErrors(t *testing.T) {
 			topic := uniqueName(t, "schemaerr-"+f.lower)
 			createTopic(t, p.proxy, topic, 1)
 			raw := jsonString(f.schema)
+			// The registry takes schemas that do not parse (srfake checks
+			// little): using one by id is the reference's 42205.
+			bad, err := p.sr.CreateSchema(context.Background(), topic+"-broken", sr.Schema{Schema: f.invalidSchema, Type: f.srType})
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, side := range []string{"key", "value"} {
 				cases := []struct {
 					body, code, msg string
@@ -286,6 +292,7 @@ func TestSchemaV3ProduceErrors(t *testing.T) {
 					{`{"subject_name_strategy":"TOPIC_RECORD_NAME","data":1}`, "400", "Bad Request: Cannot use schema_subject_strategy=TOPIC_RECORD_NAME without schema_id or schema."},
 					{`{"schema_version":9,"data":1}`, "400", "Bad Request: Schema does not exist for subject: " + topic + "-" + side + ", version: 9"},
 					{`{"schema_id":99999,"data":1}`, "422", "Error: 42207 : Error serializing message. Error when fetching schema by id. schemaId = 99999"},
+					{fmt.Sprintf(`{"schema_id":%d,"data":1}`, bad.ID), "422", fmt.Sprintf("Error: 42205 : Invalid schema: schema %d: ", bad.ID)},
 					{`{"data":1}`, "422", "Error: 42207 : Error serializing message. Error when fetching latest schema version. subject = " + topic + "-" + side},
 					{`{"type":"` + f.typ + `","schema":` + jsonString(f.invalidSchema) + `,"data":1}`, "400", f.invalidSchemaWhy},
 					{`{"type":"` + f.typ + `","schema":` + raw + `,"data":` + f.badData + `}`, "400", f.badWhy},

@@ -65,7 +65,7 @@ func (r *Registry) resolve(ctx context.Context, topic string, isKey bool, d *cod
 		s := sr.Schema{Schema: *d.Schema, Type: schemaType(d.Format)}
 		p, err := r.parse(ctx, 0, s)
 		if err != nil {
-			return resolved{}, schemaFailure(err, "Bad Request: Invalid schema: ")
+			return resolved{}, rawSchemaFailure(err)
 		}
 		subject, err := r.subject(topic, isKey, d, p)
 		if err != nil {
@@ -88,7 +88,7 @@ func (r *Registry) resolve(ctx context.Context, topic string, isKey bool, d *cod
 		}
 		p, err := r.parse(ctx, id, s)
 		if err != nil {
-			return resolved{}, schemaFailure(err, fmt.Sprintf("Invalid schema: schema %d: ", id))
+			return resolved{}, schemaFailure(err, id)
 		}
 		subject, err := r.subject(topic, isKey, d, p)
 		if err != nil {
@@ -119,7 +119,7 @@ func (r *Registry) resolve(ctx context.Context, topic string, isKey bool, d *cod
 		}
 		p, err := r.parse(ctx, ss.ID, ss.Schema)
 		if err != nil {
-			return resolved{}, schemaFailure(err, fmt.Sprintf("Invalid schema: schema %d: ", ss.ID))
+			return resolved{}, schemaFailure(err, ss.ID)
 		}
 		return resolved{ss.ID, ss.Version, subject, p}, nil
 	}
@@ -133,7 +133,7 @@ func (r *Registry) resolve(ctx context.Context, topic string, isKey bool, d *cod
 	}
 	p, err := r.parse(ctx, ss.ID, ss.Schema)
 	if err != nil {
-		return resolved{}, schemaFailure(err, fmt.Sprintf("Invalid schema: schema %d: ", ss.ID))
+		return resolved{}, schemaFailure(err, ss.ID)
 	}
 	return resolved{ss.ID, ss.Version, subject, p}, nil
 }
@@ -195,17 +195,28 @@ func registryFailure(err error, doing string) error {
 	return serializeError(doing)
 }
 
-// schemaFailure answers a schema that cannot be used: one that does not
-// parse (a 400 for a raw schema of the request, 42205 for a registered
-// one), or a failure to fetch its references.
-func schemaFailure(err error, prefix string) error {
+// rawSchemaFailure answers a raw schema of the request that cannot be
+// used: one that does not parse is the request's mistake, a 400.
+func rawSchemaFailure(err error) error {
 	var ie *invalidSchemaError
 	if errors.As(err, &ie) {
-		if prefix[:4] == "Bad " {
-			return &codec.Error{Status: http.StatusBadRequest, Code: http.StatusBadRequest, Message: prefix + ie.Error()}
-		}
-		return &codec.Error{Status: http.StatusUnprocessableEntity, Code: 42205, Message: prefix + ie.Error()}
+		return &codec.Error{Status: http.StatusBadRequest, Code: http.StatusBadRequest, Message: "Bad Request: Invalid schema: " + ie.Error()}
 	}
+	return referencesFailure(err)
+}
+
+// schemaFailure answers a registered schema that cannot be used: one that
+// does not parse is the reference's 42205.
+func schemaFailure(err error, id int) error {
+	var ie *invalidSchemaError
+	if errors.As(err, &ie) {
+		return &codec.Error{Status: http.StatusUnprocessableEntity, Code: 42205, Message: fmt.Sprintf("Invalid schema: schema %d: %s", id, ie.Error())}
+	}
+	return referencesFailure(err)
+}
+
+// referencesFailure answers a failure to fetch a schema's references.
+func referencesFailure(err error) error {
 	return registryFailure(err, "Error when fetching schema references: "+err.Error())
 }
 
