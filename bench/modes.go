@@ -21,7 +21,14 @@ import (
 // matches each answer line to its record (answers come in input order).
 func runStream(ctx context.Context, w *workload, b *budget, st *stats) error {
 	return perConnection(w, "/records", func(cl *http.Client, url string) error {
-		return streamOne(ctx, cl, url, w, b, st)
+		return streamOne(ctx, cl, url, w, w.json, b, st)
+	})
+}
+
+// runStreamAvro is runStream with Avro values.
+func runStreamAvro(ctx context.Context, w *workload, b *budget, st *stats) error {
+	return perConnection(w, "/records", func(cl *http.Client, url string) error {
+		return streamOne(ctx, cl, url, w, w.avroJSON, b, st)
 	})
 }
 
@@ -44,7 +51,7 @@ func perConnection(w *workload, path string, fn func(cl *http.Client, url string
 	return errors.Join(collect(errs)...)
 }
 
-func streamOne(ctx context.Context, cl *http.Client, url string, w *workload, b *budget, st *stats) error {
+func streamOne(ctx context.Context, cl *http.Client, url string, w *workload, record func(int64) string, b *budget, st *stats) error {
 	// A stream starts with its first record: the other connections may
 	// have taken the whole budget, and an empty body is a 422.
 	first, ok := <-b.next
@@ -57,10 +64,10 @@ func streamOne(ctx context.Context, cl *http.Client, url string, w *workload, b 
 		defer close(sent)
 		bw := bufio.NewWriterSize(pw, 64<<10)
 		sent <- time.Now()
-		bw.WriteString(w.json(first))
+		bw.WriteString(record(first))
 		for i := range b.next {
 			sent <- time.Now()
-			bw.WriteString(w.json(i))
+			bw.WriteString(record(i))
 			// Flush when nothing else is ready to go, so that a slow
 			// rate does not sit in the buffer.
 			if len(b.next) == 0 && bw.Flush() != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 	resthttp "github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
@@ -33,17 +34,30 @@ func TestRunAgainstAProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sys.Shutdown(context.Background())
-	srv := httptest.NewServer(resthttp.New(resthttp.DefaultConfig(), sys, log))
+	reg, err := schema.StartEmbedded("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	scfg := schema.DefaultConfig()
+	scfg.URLs = []string{reg.URL()}
+	sreg, err := schema.New(scfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hcfg := resthttp.DefaultConfig()
+	hcfg.Serializer = sreg
+	srv := httptest.NewServer(resthttp.New(hcfg, sys, log))
 	defer srv.Close()
 
 	cfg := Config{URL: srv.URL, Bootstrap: []string{e.Addr()}, Topic: "bench", Partitions: 3,
-		Modes: []string{ModeV3Stream, ModeV3Batch, ModeV2, ModeNative, ModeV2Read, ModeNativeRead}, Connections: 2, BatchSize: 10,
+		Modes: []string{ModeV3Stream, ModeV3Batch, ModeV3Avro, ModeV2, ModeNative, ModeV2Read, ModeNativeRead}, Connections: 2, BatchSize: 10,
 		RecordSize: 100, Keyed: true, Records: 2000, Duration: time.Minute, Rounds: 3}
 	results, err := Run(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(results) != 6 {
+	if len(results) != 7 {
 		t.Fatalf("%d results", len(results))
 	}
 	for _, r := range results {
@@ -55,7 +69,7 @@ func TestRunAgainstAProxy(t *testing.T) {
 	}
 	var out strings.Builder
 	WriteTable(&out, cfg, results)
-	for _, want := range []string{"v3-stream / native", "v3-batch / native", "v2-produce / native", "v2-consume / native-consume", "records/s", "p999 ms"} {
+	for _, want := range []string{"v3-stream / native", "v3-batch / native", "v3-stream-avro / native", "v2-produce / native", "v2-consume / native-consume", "records/s", "p999 ms"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table has no %q:\n%s", want, out.String())
 		}

@@ -78,6 +78,8 @@ func modeColor(mode string) string {
 		return "#1f77b4"
 	case ModeV3Batch:
 		return "#ff7f0e"
+	case ModeV3Avro:
+		return "#d62728"
 	case ModeV2:
 		return "#2ca02c"
 	case ModeV2Read:

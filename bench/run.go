@@ -19,8 +19,13 @@ import (
 
 // Modes are the workloads the harness knows.
 const (
-	ModeV3Stream   = "v3-stream"      // streaming produce, one long request per connection
-	ModeV3Batch    = "v3-batch"       // records:batch requests
+	ModeV3Stream = "v3-stream" // streaming produce, one long request per connection
+	ModeV3Batch  = "v3-batch"  // records:batch requests
+	// ModeV3Avro is v3 streaming with Avro values: a record schema of one
+	// string field, given raw in every record (registered once, then
+	// served from the proxy's cache), so that it measures the Avro path
+	// and the registry client's caches. The proxy needs a Schema Registry.
+	ModeV3Avro     = "v3-stream-avro"
 	ModeNative     = "native"         // the same records straight to Kafka with franz-go
 	ModeV2         = "v2-produce"     // v2 produce requests of BatchSize records
 	ModeV2Read     = "v2-consume"     // v2 consumer instances in one group drain what the run produced
@@ -69,6 +74,7 @@ type workload struct {
 	cfg     Config
 	values  [][]byte
 	records []string // the same records as v3 produce JSON
+	avro    []string // and as v3 produce JSON of Avro values
 	v2      []string // and as v2 binary produce records
 }
 
@@ -90,6 +96,7 @@ func newWorkload(cfg Config) *workload {
 		b.WriteString(base64.StdEncoding.EncodeToString(v))
 		b.WriteString(`"}}`)
 		w.records = append(w.records, b.String())
+		w.avro = append(w.avro, avroRecord(v, cfg.Keyed, i))
 		v2 := `{"value":"` + base64.StdEncoding.EncodeToString(v) + `"`
 		if cfg.Keyed {
 			v2 += `,"key":"` + base64.StdEncoding.EncodeToString([]byte(key(int64(i)))) + `"`
@@ -99,11 +106,34 @@ func newWorkload(cfg Config) *workload {
 	return w
 }
 
+// avroSchema is the value schema of ModeV3Avro, as a JSON string.
+const avroSchema = `"{\"type\":\"record\",\"name\":\"BenchRecord\",\"namespace\":\"kafka_rest_bench\",\"fields\":[{\"name\":\"payload\",\"type\":\"string\"}]}"`
+
+// avroRecord is a v3 produce record of ModeV3Avro whose payload is the
+// value's random bytes as base64, cut to the value's size so that the Avro
+// value is about as large as the binary modes' values.
+func avroRecord(v []byte, keyed bool, i int) string {
+	var b strings.Builder
+	b.WriteString(`{`)
+	if keyed {
+		b.WriteString(`"key":{"type":"STRING","data":"`)
+		b.WriteString(key(int64(i)))
+		b.WriteString(`"},`)
+	}
+	b.WriteString(`"value":{"type":"AVRO","schema":` + avroSchema + `,"data":{"payload":"`)
+	b.WriteString(base64.StdEncoding.EncodeToString(v)[:len(v)])
+	b.WriteString(`"}}}`)
+	return b.String()
+}
+
 // key is the key of record i: a thousand distinct keys.
 func key(i int64) string { return "key-" + strconv.FormatInt(i%1000, 10) }
 
 // json returns the i-th record as v3 produce JSON.
 func (w *workload) json(i int64) string { return w.records[i%int64(len(w.records))] }
+
+// avroJSON returns the i-th record as v3 produce JSON with an Avro value.
+func (w *workload) avroJSON(i int64) string { return w.avro[i%int64(len(w.avro))] }
 
 // kgoRecord returns the i-th record for the native mode: the same key and
 // value as json(i).
@@ -203,6 +233,8 @@ func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *P
 		run = runStream
 	case ModeV3Batch:
 		run = runBatch
+	case ModeV3Avro:
+		run = runStreamAvro
 	case ModeV2:
 		run = runV2Produce
 	case ModeNative, ModeNativeRead:
@@ -217,7 +249,7 @@ func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *P
 		run = runV2Consume
 	default:
 		return Result{}, fmt.Errorf("bench: unknown mode %q (want %s)", mode,
-			strings.Join([]string{ModeV3Stream, ModeV3Batch, ModeV2, ModeNative, ModeV2Read, ModeNativeRead}, ", "))
+			strings.Join([]string{ModeV3Stream, ModeV3Batch, ModeV3Avro, ModeV2, ModeNative, ModeV2Read, ModeNativeRead}, ", "))
 	}
 	st := newStats()
 	var before ProcessStats

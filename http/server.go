@@ -53,6 +53,9 @@ type Config struct {
 	// Serializer makes record bytes of produced keys and values; nil
 	// means codec.Schemaless (no Schema Registry).
 	Serializer codec.Serializer
+	// Deserializer reads records of the schema formats for v2 consumers;
+	// nil means none (no Schema Registry).
+	Deserializer codec.Deserializer
 	// ResourceNameAuthority is the authority of crn:// resource names.
 	ResourceNameAuthority string
 	// PreferredMediaTypes are the types an error outside any route (415)

@@ -3,6 +3,7 @@ package http
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -252,7 +253,7 @@ func (s *Server) v2Records(c *call) error {
 		return kafka.Errorf(nethttp.StatusNotAcceptable, kafka.CodeConsumerFormatMismatch,
 			"The requested embedded data format does not match the deserializer for this consumer instance")
 	}
-	if format != "binary" && format != "json" {
+	if format != "binary" && format != "json" && s.cfg.Deserializer == nil {
 		return kafka.Errorf(408, kafka.CodeSerialization,
 			"Error deserializing records: Schema Registry not defined, no Schema Registry client available to deserialize message.")
 	}
@@ -267,15 +268,9 @@ func (s *Server) v2Records(c *call) error {
 	recs := read.Records
 	// Check every record first: a record that cannot be decoded fails
 	// the read before any of its answer is written.
-	if format == "json" {
-		for _, r := range recs {
-			if r.Key != nil && !json.Valid(r.Key) {
-				return errDeserialize("key", r, fmt.Errorf("not JSON"))
-			}
-			if r.Value != nil && !json.Valid(r.Value) {
-				return errDeserialize("value", r, fmt.Errorf("not JSON"))
-			}
-		}
+	data, err := s.decodeRecords(c.r.Context(), format, recs)
+	if err != nil {
+		return err
 	}
 	// The answer is written record by record: a read may hold tens of
 	// megabytes, and building it whole would hold them twice more.
@@ -287,7 +282,13 @@ func (s *Server) v2Records(c *call) error {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		line, err := codec.Marshal(consumedRecord(format, r))
+		var key, value any
+		if data != nil {
+			key, value = data[2*i], data[2*i+1]
+		} else {
+			key, value = base64Data(r.Key), base64Data(r.Value)
+		}
+		line, err := codec.Marshal(consumedRecord(r, key, value))
 		if err != nil {
 			return err
 		}
@@ -298,10 +299,64 @@ func (s *Server) v2Records(c *call) error {
 	return bw.Flush()
 }
 
-// consumedRecord is r as a records answer holds it.
-func consumedRecord(format string, r actors.ConsumedRecord) v2ConsumedRecord {
+// decodeRecords turns each record's key and value into what the answer
+// holds, key then value for each record: base64 for binary, the JSON itself
+// for json (checked), the JSON conversion of the schema formats. A record
+// that cannot be decoded fails the whole read, as in the reference.
+//
+// Binary data is left to the writer (nil, no error): it cannot fail, and
+// encoding it all up front would hold a large read twice more.
+func (s *Server) decodeRecords(ctx context.Context, format string, recs []actors.ConsumedRecord) ([]any, error) {
+	if format == "binary" {
+		return nil, nil
+	}
+	out := make([]any, 0, 2*len(recs))
+	for _, r := range recs {
+		for _, side := range [2]struct {
+			what string
+			b    []byte
+		}{{"key", r.Key}, {"value", r.Value}} {
+			v, err := s.decodeData(ctx, format, side.b)
+			if err != nil {
+				return nil, errDeserialize(side.what, r, err)
+			}
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// decodeData is one key or value in a records answer; nil for a null one.
+func (s *Server) decodeData(ctx context.Context, format string, b []byte) (any, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if format == "json" {
+		if !json.Valid(b) {
+			return nil, fmt.Errorf("not JSON")
+		}
+		return json.RawMessage(b), nil
+	}
+	j, err := s.cfg.Deserializer.Deserialize(ctx, codec.Format(strings.ToUpper(format)), b)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(j), nil
+}
+
+// base64Data is binary data in a records answer.
+func base64Data(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// consumedRecord is r as a records answer holds it, with its key and
+// value decoded.
+func consumedRecord(r actors.ConsumedRecord, key, value any) v2ConsumedRecord {
 	cr := v2ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp.UnixMilli(),
-		Key: consumedData(format, r.Key), Value: consumedData(format, r.Value)}
+		Key: key, Value: value}
 	for _, h := range r.Headers {
 		hv := v2RecordHeader{Name: h.Key}
 		if h.Value != nil {
@@ -311,18 +366,6 @@ func consumedRecord(format string, r actors.ConsumedRecord) v2ConsumedRecord {
 		cr.Headers = append(cr.Headers, hv)
 	}
 	return cr
-}
-
-// consumedData is a key or value in a records answer: base64 for binary,
-// the JSON itself (checked before) for json, null for a null one.
-func consumedData(format string, b []byte) any {
-	if b == nil {
-		return nil
-	}
-	if format == "binary" {
-		return base64.StdEncoding.EncodeToString(b)
-	}
-	return json.RawMessage(b)
 }
 
 func errDeserialize(what string, r actors.ConsumedRecord, err error) error {

@@ -93,6 +93,14 @@ func (s *Server) v2Produce(c *call) error {
 		return kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "records must not be empty")
 	}
 	format := c.r.Header.Get("Content-Type")
+	schemaFormat := v2SchemaFormat(format)
+	var sides v2SchemaSides
+	if schemaFormat != "" {
+		if sides, err = v2Sides(schemaFormat, req); err != nil {
+			return err
+		}
+	}
+	var resp v2ProduceResponse
 	recs := make([]*actors.ProduceRecord, len(req.Records))
 	for i, r := range req.Records {
 		rec := &actors.ProduceRecord{Partition: -1}
@@ -106,7 +114,7 @@ func (s *Server) v2Produce(c *call) error {
 				rec.Value, err = v2Data(codec.JSON, r.Value)
 			}
 		default:
-			err = v2SchemaError(req, r)
+			err = s.v2SchemaRecord(c.r.Context(), topic, r, sides, rec, &resp)
 		}
 		if err != nil {
 			return err
@@ -119,7 +127,7 @@ func (s *Server) v2Produce(c *call) error {
 		}
 		recs[i] = rec
 	}
-	return s.v2Send(c, topic, recs)
+	return s.v2Send(c, topic, recs, resp)
 }
 
 // v2Data serializes a v2 key or value as v3 does the same type: absent or
@@ -132,23 +140,95 @@ func v2Data(f codec.Format, raw json.RawMessage) ([]byte, error) {
 	return out.Bytes, err
 }
 
-// v2SchemaError answers a record of a schema format: the side without a
-// schema first (42201, 42202), as the reference checks, then the missing
-// Schema Registry.
-func v2SchemaError(req v2ProduceRequest, r v2Record) error {
+// v2SchemaFormat is the schema format of a v2 body's media type, or "".
+func v2SchemaFormat(contentType string) codec.Format {
 	switch {
-	case present(r.Key) && !present(req.KeySchema) && !present(req.KeySchemaID):
+	case contentTypeIs(contentType, mediaV2Avro):
+		return codec.Avro
+	case contentTypeIs(contentType, mediaV2JSONSchema):
+		return codec.JSONSchema
+	case contentTypeIs(contentType, mediaV2Protobuf):
+		return codec.Protobuf
+	}
+	return ""
+}
+
+// v2SchemaSides are the key and value schemas of a v2 schema request, as
+// v3 data with no JSON yet: nil for a side without one.
+type v2SchemaSides struct{ key, value *codec.Data }
+
+// v2Sides reads key_schema, key_schema_id, value_schema and
+// value_schema_id.
+func v2Sides(f codec.Format, req v2ProduceRequest) (v2SchemaSides, error) {
+	side := func(name string, schema, id json.RawMessage) (*codec.Data, error) {
+		d := &codec.Data{Format: f}
+		switch {
+		case present(schema):
+			var text string
+			if err := json.Unmarshal(schema, &text); err != nil {
+				return nil, kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "%s_schema must be a string holding the schema", name)
+			}
+			d.Schema = &text
+		case present(id):
+			var n int32
+			if err := json.Unmarshal(id, &n); err != nil {
+				return nil, kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "%s_schema_id must be a whole number", name)
+			}
+			d.SchemaID = &n
+		default:
+			return nil, nil
+		}
+		return d, nil
+	}
+	var sides v2SchemaSides
+	var err error
+	if sides.key, err = side("key", req.KeySchema, req.KeySchemaID); err != nil {
+		return sides, err
+	}
+	sides.value, err = side("value", req.ValueSchema, req.ValueSchemaID)
+	return sides, err
+}
+
+// v2SchemaRecord serializes a record of a schema format into rec and notes
+// the schema ids in resp: the side without a schema first (42201, 42202),
+// as the reference checks, then the missing Schema Registry.
+func (s *Server) v2SchemaRecord(ctx context.Context, topic string, r v2Record, sides v2SchemaSides, rec *actors.ProduceRecord, resp *v2ProduceResponse) error {
+	switch {
+	case present(r.Key) && sides.key == nil:
 		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeKeySchemaMissing, "Request includes keys but does not include key schema")
-	case present(r.Value) && !present(req.ValueSchema) && !present(req.ValueSchemaID):
+	case present(r.Value) && sides.value == nil:
 		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeValueSchemaMissing, "Request includes values but does not include value schema")
 	}
-	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeSerializeFailed,
-		"Error serializing message. Schema Registry not defined, no Schema Registry client available to serialize message.")
+	if _, none := s.serializer.(codec.Schemaless); none {
+		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeSerializeFailed,
+			"Error serializing message. Schema Registry not defined, no Schema Registry client available to serialize message.")
+	}
+	for _, side := range [2]struct {
+		isKey bool
+		d     *codec.Data
+		raw   json.RawMessage
+		out   *[]byte
+		id    **int32
+	}{{true, sides.key, r.Key, &rec.Key, &resp.KeySchemaID}, {false, sides.value, r.Value, &rec.Value, &resp.ValueSchemaID}} {
+		if side.d == nil {
+			continue
+		}
+		d := *side.d
+		if present(side.raw) {
+			d.Raw = side.raw
+		}
+		out, err := s.serializer.Serialize(ctx, topic, side.isKey, &d)
+		if err != nil {
+			return err
+		}
+		*side.out, *side.id = out.Bytes, out.SchemaID
+	}
+	return nil
 }
 
 // v2Send produces recs as one group and answers with one offset per
 // record, in order.
-func (s *Server) v2Send(c *call, topic string, recs []*actors.ProduceRecord) error {
+func (s *Server) v2Send(c *call, topic string, recs []*actors.ProduceRecord, resp v2ProduceResponse) error {
 	ctx, cancel := context.WithTimeout(c.r.Context(), s.cfg.BatchCreditWait)
 	defer cancel()
 	results := make([]chan actors.ProduceResult, len(recs))
@@ -162,7 +242,7 @@ func (s *Server) v2Send(c *call, topic string, recs []*actors.ProduceRecord) err
 		}
 		return err
 	}
-	resp := v2ProduceResponse{Offsets: make([]v2Offset, len(recs))}
+	resp.Offsets = make([]v2Offset, len(recs))
 	status := nethttp.StatusOK
 	for i, ch := range results {
 		var r actors.ProduceResult

@@ -16,11 +16,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/bench"
+	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 )
 
 func main() {
@@ -33,7 +35,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var (
 		cfg        bench.Config
 		bootstrap  = fs.String("bootstrap", "", "Kafka brokers, host:port comma list: for the native mode, topic creation and --start-proxy")
-		modes      = fs.String("modes", "v3-stream,v3-batch,v2-produce,native,v2-consume,native-consume", "modes to run, in order: v3-stream, v3-batch, v2-produce, native; v2-consume and native-consume drain what the run produced")
+		modes      = fs.String("modes", "v3-stream,v3-batch,v2-produce,native,v2-consume,native-consume", "modes to run, in order: v3-stream, v3-batch, v3-stream-avro (Avro values; needs a Schema Registry), v2-produce, native; v2-consume and native-consume drain what the run produced")
+		registry   = fs.String("schema-registry", "", "Schema Registry URL for --start-proxy; empty: an in-memory one in this process when v3-stream-avro runs")
 		jsonOut    = fs.String("json", "", "also write the results as JSON to this file (- for standard output)")
 		reportOut  = fs.String("report", "", "also write the results as a self-contained HTML page with charts to this file")
 		startProxy = fs.String("start-proxy", "", "start this kafka-rest binary on a free port (with --bootstrap) and report its CPU and memory")
@@ -74,6 +77,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		var extra []string
 		if *proxyEnv != "" {
 			extra = strings.Split(*proxyEnv, ",")
+		}
+		url := *registry
+		if url == "" && slices.Contains(cfg.Modes, bench.ModeV3Avro) {
+			reg, err := schema.StartEmbedded("127.0.0.1:0")
+			if err != nil {
+				fmt.Fprintln(stderr, "kafka-rest-bench:", err)
+				return 1
+			}
+			defer reg.Close()
+			url = reg.URL()
+		}
+		if url != "" {
+			extra = append(extra, "KAFKA_REST_SCHEMA_REGISTRY_URL="+url)
 		}
 		var err error
 		proxy, err = bench.StartProxy(ctx, *startProxy, *bootstrap, extra, nil)

@@ -37,7 +37,9 @@ func launcherEnv(name string) bool {
 // config is the validated configuration, every key resolved to its value
 // (the default when unset).
 type config struct {
-	values    map[string]string
+	values map[string]string
+	// given holds the keys the file or the environment set.
+	given     map[string]bool
 	kafkaPass map[string]string // client.*, producer.*, consumer.*, admin.*
 	warnings  []string
 }
@@ -74,7 +76,7 @@ func loadConfig(path string, environ []string) (*config, error) {
 		source[key] = "environment " + name
 	}
 
-	cfg := &config{values: make(map[string]string)}
+	cfg := &config{values: make(map[string]string), given: make(map[string]bool)}
 	known := make(map[string]setting)
 	for _, s := range settings() {
 		known[s.key] = s
@@ -104,6 +106,7 @@ func loadConfig(path string, environ []string) (*config, error) {
 				}
 			}
 			cfg.values[k] = v
+			cfg.given[k] = true
 			if s.pending != "" && v != s.def {
 				cfg.warnings = append(cfg.warnings, fmt.Sprintf("%s (%s) is valid but has no effect yet: it is used by %s, which this version does not serve", k, source[k], s.pending))
 			}
@@ -123,6 +126,9 @@ func loadConfig(path string, environ []string) (*config, error) {
 	}
 	for _, k := range ignored {
 		cfg.warnings = append(cfg.warnings, fmt.Sprintf("%s (%s) has no franz-go equivalent and is ignored", k, source[k]))
+	}
+	if _, err := cfg.schemaTLS(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

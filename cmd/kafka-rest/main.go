@@ -114,7 +114,15 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		}
 	}()
 
+	reg, stopRegistry, err := startSchemaRegistry(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopRegistry()
 	hcfg := cfg.httpConfig()
+	if reg != nil {
+		hcfg.Serializer, hcfg.Deserializer = reg, reg
+	}
 	if hcfg.Guard.Auth.Authenticator, err = cfg.authenticator(ctx, log); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 	"github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
@@ -74,7 +75,25 @@ func settings() []setting {
 		{key: "embedded.kafka.auto.create.topics.enable", def: "false", doc: "Let the embedded cluster create topics on first produce or metadata request.", check: boolean},
 
 		// Schema Registry.
-		{key: "schema.registry.url", def: "http://localhost:8081", doc: "Schema Registry URLs (comma list); empty disables the schema formats.", check: urlList, pending: "the schema formats"},
+		{key: "schema.registry.url", def: "http://localhost:8081", doc: "Schema Registry URLs (comma list); empty disables the schema formats. With the embedded cluster and no value set, an embedded development registry serves them.", check: urlList},
+		{key: "schema.registry.basic.auth.credentials.source", def: "URL", doc: "Where the registry's HTTP Basic credentials come from: URL (user info of schema.registry.url) or USER_INFO (schema.registry.basic.auth.user.info).", check: oneOf("URL", "USER_INFO")},
+		{key: "schema.registry.basic.auth.user.info", def: "", doc: "user:password for the registry, with credentials source USER_INFO.", check: userInfo},
+		{key: "schema.registry.bearer.auth.credentials.source", def: "", doc: "STATIC_TOKEN to send schema.registry.bearer.auth.token as a bearer token (it wins over Basic credentials).", check: oneOf("", "STATIC_TOKEN")},
+		{key: "schema.registry.bearer.auth.token", def: "", doc: "The registry's bearer token, with credentials source STATIC_TOKEN."},
+		{key: "schema.registry.ssl.truststore.location", def: "", doc: "PEM file of the CA certificates that sign an https registry."},
+		{key: "schema.registry.ssl.truststore.certificates", def: "", doc: "The same CA certificates, inline PEM."},
+		{key: "schema.registry.ssl.truststore.type", def: "PEM", doc: "Only PEM.", check: oneOf("PEM")},
+		{key: "schema.registry.ssl.keystore.location", def: "", doc: "PEM file of the client certificate chain and its unencrypted key, for a registry that asks for one."},
+		{key: "schema.registry.ssl.keystore.certificate.chain", def: "", doc: "The client certificate chain, inline PEM (with schema.registry.ssl.keystore.key)."},
+		{key: "schema.registry.ssl.keystore.key", def: "", doc: "The client key, inline PEM."},
+		{key: "schema.registry.ssl.keystore.type", def: "PEM", doc: "Only PEM.", check: oneOf("PEM")},
+		{key: "schema.registry.ssl.endpoint.identification.algorithm", def: "https", doc: "https checks the registry's host name; empty checks only its certificate chain.", check: oneOf("https", "")},
+		{key: "schema.registry.key.subject.name.strategy", def: "TopicNameStrategy", doc: "Subject of keys whose request names neither subject nor strategy: TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy (Confluent's class names, with or without their package, are accepted).", check: subjectStrategy},
+		{key: "schema.registry.value.subject.name.strategy", def: "TopicNameStrategy", doc: "The same for values.", check: subjectStrategy},
+		{key: "schema.registry.request.timeout.ms", def: "30000", doc: "Longest call to the registry.", check: intRange(1, 1<<31-1)},
+		{key: "schema.registry.latest.cache.ttl.ms", def: "1000", doc: "How long the latest schema of a subject (records without schema, schema_id or schema_version) is reused before the registry is asked again; 0 asks every time. A schema this proxy registers is the latest at once.", check: intRange(0, 1<<31-1)},
+		{key: "schema.registry.cache.schemas.max", def: "1000", doc: "Entries of each of the registry client's LRU caches: schemas by id, by subject and version, by subject and text, parsed schemas, latest versions.", check: intRange(1, 1<<20)},
+		{key: "embedded.schema.registry.port", def: "8081", doc: "Port on 127.0.0.1 of the embedded development Schema Registry, started with the embedded cluster when schema.registry.url is not set (0 picks a free one).", check: intRange(0, 65535)},
 
 		// v2 consumers.
 		{key: "consumer.request.timeout.ms", def: "1000", doc: "Longest a v2 records request waits for data.", check: intRange(0, 1<<31-1)},
@@ -92,7 +111,7 @@ func settings() []setting {
 		{key: "api.v3.produce.response.thread.pool.size", def: "0", doc: "Accepted for compatibility: produce answers are written by each connection (0 or more).", check: intRange(0, 1<<16)},
 		{key: "streaming.connection.max.duration.ms", def: "86400000", doc: "Longest life of a streaming produce connection.", check: int64Min(1)},
 		{key: "streaming.connection.max.duration.grace.period.ms", def: "500", doc: "Time after the maximum duration for outstanding records before the stream closes.", check: int64Min(0)},
-		{key: "null.request.body.always.publishes.empty.record", def: "false", doc: "Schema-typed data:null publishes an empty record (legacy behaviour).", check: boolean, pending: "the schema formats"},
+		{key: "null.request.body.always.publishes.empty.record", def: "false", doc: "Schema-typed data:null publishes an empty record (legacy behaviour) rather than a null one.", check: boolean},
 
 		// Produce bounds (this proxy's own keys): what may be in flight.
 		{key: "produce.credit.global.records", def: "200000", doc: "Records in flight to Kafka, whole proxy. Out of credit, a stream stops reading its body.", check: int64Min(1)},
@@ -185,6 +204,34 @@ func settings() []setting {
 		{key: "client.init.timeout.ms", legacy: true},
 		{key: "client.timeout.ms", legacy: true},
 	}
+}
+
+// userInfo checks user:password.
+func userInfo(v string) error {
+	if v != "" && !strings.Contains(v, ":") {
+		return fmt.Errorf("must be user:password")
+	}
+	return nil
+}
+
+// subjectStrategy checks a subject name strategy and strategyOf reads it.
+func subjectStrategy(v string) error {
+	if _, ok := strategyOf(v); !ok {
+		return fmt.Errorf("must be TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy")
+	}
+	return nil
+}
+
+func strategyOf(v string) (schema.Strategy, bool) {
+	switch v[strings.LastIndexByte(v, '.')+1:] {
+	case "TopicNameStrategy", string(schema.TopicName):
+		return schema.TopicName, true
+	case "RecordNameStrategy", string(schema.RecordName):
+		return schema.RecordName, true
+	case "TopicRecordNameStrategy", string(schema.TopicRecordName):
+		return schema.TopicRecordName, true
+	}
+	return "", false
 }
 
 func boolean(v string) error {

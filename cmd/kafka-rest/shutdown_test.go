@@ -39,6 +39,9 @@ type process struct {
 
 func startProcess(t *testing.T, props string) *process {
 	t.Helper()
+	if !strings.Contains(props, "embedded.schema.registry.port") {
+		props += "\nembedded.schema.registry.port=0\n" // never the shared default 8081
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "KRTEST_RUN_MAIN="+writeProps(t, props))
 	stderr, err := cmd.StderrPipe()
