@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
 // ProduceConfig bounds the produce path. Credits are taken before a record
@@ -87,6 +90,12 @@ func (s *System) NewProduceStream() *ProduceStream {
 // Kafka's answer and the record's index (from other goroutines; it must not
 // block). An error means no record was sent and done will not be called.
 //
+// Once sent, the records no longer depend on ctx: each is answered within
+// the producer's delivery timeout from now, whether or not the caller is
+// still there. A record cancelled with its caller would fail the records
+// of other callers queued behind it in its partition, and a caller's short
+// credit wait (a batch's) would cut its records' time with Kafka short.
+//
 // Records that are at hand together go together: one credit take, one
 // registry lookup and one message for the group.
 func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*ProduceRecord, done func(i int, r ProduceResult)) error {
@@ -119,9 +128,31 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 	topicCredits := e.credits
 	var left atomic.Int64
 	left.Store(n)
-	m := &produceMsg{ctx: ctx, recs: recs, done: func(i int, r ProduceResult) {
-		done(i, r)
+	timeout := s.producer.DeliveryTimeout()
+	deliver, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	answered := make([]atomic.Bool, len(recs))
+	answer := func(i int, r ProduceResult) {
+		if answered[i].CompareAndSwap(false, true) {
+			done(i, r)
+		}
+	}
+	// At the deadline every record not answered yet is answered, whatever
+	// the client still does with it: franz-go looks at a deadline only
+	// when a request fails or is about to be written, seconds later in an
+	// outage. The credit stays taken until the client lets go of the
+	// records, so that what the proxy holds stays bounded.
+	stopExpiry := context.AfterFunc(deliver, func() {
+		if errors.Is(deliver.Err(), context.DeadlineExceeded) {
+			for i := range recs {
+				answer(i, ProduceResult{Offset: -1, Err: kafka.ErrDeliveryTimeout(topic, timeout, deliver.Err())})
+			}
+		}
+	})
+	m := &produceMsg{ctx: deliver, timeout: timeout, recs: recs, done: func(i int, r ProduceResult) {
+		answer(i, r)
 		if left.Add(-1) == 0 {
+			stopExpiry()
+			cancel()
 			s.credits.give(n, b)
 			topicCredits.give(n, b)
 			ps.credits.give(n, b)

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -44,11 +45,13 @@ type ProduceResult struct {
 
 // produceMsg asks a topic's producer actor to produce records; done is
 // called exactly once per record, with its index, from any goroutine, and
-// must not block.
+// must not block. ctx ends at the records' delivery deadline, timeout
+// after they were sent.
 type produceMsg struct {
-	ctx  context.Context
-	recs []*ProduceRecord
-	done func(int, ProduceResult)
+	ctx     context.Context
+	timeout time.Duration
+	recs    []*ProduceRecord
+	done    func(int, ProduceResult)
 }
 
 // metadataLoaded tells a topic's producer what the cluster said about it.
@@ -163,6 +166,11 @@ func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
 	}
 	t.producer.Produce(m.ctx, rec, func(r *kgo.Record, err error) {
 		if err != nil {
+			// This record's deadline, or that of a record before it in
+			// its partition, which fails the records behind it too.
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = kafka.ErrDeliveryTimeout(t.topic, m.timeout, err)
+			}
 			m.done(i, ProduceResult{Partition: r.Partition, Offset: -1, Err: err})
 			return
 		}
@@ -179,7 +187,10 @@ func (t *topicProducer) load(c actor.Context) {
 	t.loading = true
 	self, root := c.Self(), c.ActorSystem().Root
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		// Records wait for this answer; none may wait longer than its
+		// delivery timeout (once they reach the client, an expired one
+		// fails at once).
+		ctx, cancel := context.WithTimeout(context.Background(), min(30*time.Second, t.producer.DeliveryTimeout()))
 		defer cancel()
 		n, err := t.producer.Partitions(ctx, t.topic)
 		root.Send(self, &metadataLoaded{partitions: n, err: err})

@@ -264,6 +264,7 @@ func TestConfigInvalidPassThrough(t *testing.T) {
 		{"producer.linger.ms=-5", `invalid value "-5" for producer.linger.ms: must be a whole number of milliseconds`},
 		{"consumer.partition.assignment.strategy=fair", `invalid value "fair" for consumer.partition.assignment.strategy`},
 		{"producer.batch.size=0", `invalid value "0" for producer.batch.size`},
+		{"producer.delivery.timeout.ms=0", `invalid value "0" for producer.delivery.timeout.ms: must be a whole number of milliseconds from 1`},
 	}
 	for _, tc := range cases {
 		_, err := loadConfig(writeProps(t, "bootstrap.servers=k:9092\n"+tc.props+"\n"), nil)
