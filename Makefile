@@ -1,7 +1,8 @@
 # kafka-rest: a Kafka REST proxy compatible with Confluent's.
 #
 #   make run     the proxy on :8082 with the embedded development Kafka
-#   make test    lint, unit and embedded tests, then the real-Kafka tier
+#   make test    lint, unit and embedded tests, fuzzing (FUZZTIME per target),
+#                then the real-Kafka tier and its broker-fault tests
 #
 # Everything the targets need (Go modules, staticcheck, the Kafka jars from
 # Maven Central) is fetched by the targets themselves.

@@ -14,8 +14,10 @@ import (
 )
 
 // encodeProduceRequest writes r back as the JSON of a v3 produce record,
-// the way a client would send it.
-func encodeProduceRequest(t *testing.T, r ProduceRequest) []byte {
+// the way a client would send it. A timestamp past year 9999 has no
+// ISO-8601 form of RFC 3339's: it came as a number, rawTimestamp, and is
+// written as that.
+func encodeProduceRequest(t *testing.T, r ProduceRequest, rawTimestamp stdjson.RawMessage) []byte {
 	t.Helper()
 	out := map[string]any{}
 	if r.PartitionID != nil {
@@ -59,7 +61,10 @@ func encodeProduceRequest(t *testing.T, r ProduceRequest) []byte {
 		}
 		out[name] = m
 	}
-	if !r.Timestamp.IsZero() {
+	switch {
+	case r.Timestamp.Year() > 9999:
+		out["timestamp"] = rawTimestamp
+	case !r.Timestamp.IsZero():
 		out["timestamp"] = r.Timestamp.Format(time.RFC3339Nano)
 	}
 	b, err := stdjson.Marshal(out)
@@ -120,6 +125,8 @@ func FuzzParseProduceRequest(f *testing.F) {
 		`{"key":{"subject":"s","schema_version":1,"data":null},"value":null}`,
 		`{"value":{"type":"STRING","data":"\u00e9\n"},"unknown":1}`,
 		`{"timestamp":"yesterday"}`,
+		`{"timestamp":253402300800.5}`,
+		`{"timestamp":1e300}`,
 		`{"headers":[{"name":"h","value":"not base64"}]}`,
 		`[]`,
 	} {
@@ -134,7 +141,12 @@ func FuzzParseProduceRequest(f *testing.F) {
 		if req.Size != len(raw) {
 			t.Fatalf("parsing %q: Size %d, want %d", raw, req.Size, len(raw))
 		}
-		again := encodeProduceRequest(t, req)
+		if req.Timestamp.UnixMilli()/1000 != req.Timestamp.Unix() {
+			t.Fatalf("parsing %q: timestamp %v does not fit Kafka's milliseconds", raw, req.Timestamp)
+		}
+		var fields map[string]stdjson.RawMessage
+		_ = stdjson.Unmarshal(raw, &fields)
+		again := encodeProduceRequest(t, req, fields["timestamp"])
 		req2, err := ParseProduceRequest(again)
 		if err != nil {
 			t.Fatalf("%q parsed, but written back as %s it does not: %v", raw, again, err)
