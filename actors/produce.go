@@ -123,8 +123,8 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 		ps.credits.give(n, b)
 		return err
 	}
-	// The group's credit comes back when its last record is answered:
-	// exactly what was taken, whatever the bounds clamped.
+	// The group's credit comes back when the client is done with its last
+	// record: exactly what was taken, whatever the bounds clamped.
 	topicCredits := e.credits
 	var left atomic.Int64
 	left.Store(n)
@@ -148,17 +148,24 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 			}
 		}
 	})
+	release := func() {
+		stopExpiry()
+		cancel()
+		s.credits.give(n, b)
+		topicCredits.give(n, b)
+		ps.credits.give(n, b)
+	}
 	m := &produceMsg{ctx: deliver, timeout: timeout, recs: recs, done: func(i int, r ProduceResult) {
 		answer(i, r)
 		if left.Add(-1) == 0 {
-			stopExpiry()
-			cancel()
-			s.credits.give(n, b)
-			topicCredits.give(n, b)
-			ps.credits.give(n, b)
+			release()
 		}
 	}}
-	return s.sendToTopic(ctx, topic, e, m)
+	if err := s.sendToTopic(ctx, topic, e, m); err != nil {
+		release() // nothing was sent: no answer will come
+		return err
+	}
+	return nil
 }
 
 // InFlight reports the records and bytes this session has in flight.
