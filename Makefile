@@ -1,7 +1,8 @@
 # kafka-rest: a Kafka REST proxy compatible with Confluent's.
 #
 #   make run     the proxy on :8082 with the embedded development Kafka
-#   make test    lint, unit and embedded tests, then the real-Kafka tier
+#   make test    lint, unit and embedded tests, fuzzing (FUZZTIME per target),
+#                then the real-Kafka tier and its broker-fault tests
 #
 # Everything the targets need (Go modules, staticcheck, the Kafka jars from
 # Maven Central) is fetched by the targets themselves.
@@ -12,8 +13,11 @@ STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 # Extra arguments for go test, e.g. GOTESTFLAGS=-run=TestV3
 GOTESTFLAGS ?=
+# How long `make fuzz` runs each fuzz target, and extra flags for it.
+FUZZTIME    ?= 5s
+FUZZFLAGS   ?=
 
-.PHONY: build run test test-unit test-integration lint bench kafka-start kafka-stop clean
+.PHONY: build run test test-unit fuzz test-integration lint bench kafka-start kafka-stop clean
 
 build:
 	$(GO) build -o $(BIN)/kafka-rest ./cmd/kafka-rest
@@ -23,12 +27,25 @@ build:
 run: build
 	$(BIN)/kafka-rest $(CONFIG)
 
-test: lint test-unit test-integration
+test: lint test-unit fuzz test-integration
 
 # Unit tests and the embedded tier (the proxy over real HTTP against the
 # in-process cluster), with the race detector.
 test-unit:
 	$(GO) test -race -count=1 $(GOTESTFLAGS) ./...
+
+# Every fuzz target (func FuzzXxx in any package, found with go test -list,
+# so a new one runs without being listed here), each for FUZZTIME on top of
+# its seed corpus in testdata/fuzz/FuzzXxx. test-unit already ran those
+# seeds as regular tests. An input that fails is written to that folder:
+# commit it with the fix, and it stays a regular test.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz: $$pkg $$name for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; \
+		done; \
+	done
 
 # The same suites against a real Apache Kafka broker, started from Maven
 # Central jars and stopped afterwards whatever the outcome. Then, one at a

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
+
+	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
 // ProduceConfig bounds the produce path. Credits are taken before a record
@@ -89,6 +92,12 @@ func (s *System) NewProduceStream() *ProduceStream {
 // The records go to Kafka with the client of ctx's caller (see
 // kafka.ClientPool), held until the last of them is answered.
 //
+// Once sent, the records no longer depend on ctx: each is answered within
+// the producer's delivery timeout from now, whether or not the caller is
+// still there. A record cancelled with its caller would fail the records
+// of other callers queued behind it in its partition, and a caller's short
+// credit wait (a batch's) would cut its records' time with Kafka short.
+//
 // Records that are at hand together go together: one credit take, one
 // registry lookup and one message for the group.
 func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*ProduceRecord, done func(i int, r ProduceResult)) error {
@@ -137,13 +146,40 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 		ps.credits.give(n, b)
 		return err
 	}
-	// The group's credit and lease come back when its last record is
-	// answered: exactly what was taken, whatever the bounds clamped. Its
-	// metrics are counted then too, in one go.
+	// The group's credit and lease come back when the client is done with
+	// its last record: exactly what was taken, whatever the bounds clamped.
+	// Its metrics are counted then too, in one go.
 	topicCredits := e.credits
 	var left, failed, stored atomic.Int64
 	left.Store(n)
-	m := &produceMsg{ctx: ctx, lease: lease, recs: recs, done: func(i int, r ProduceResult) {
+	timeout := lease.Producer.DeliveryTimeout()
+	deliver, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	answered := make([]atomic.Bool, len(recs))
+	answer := func(i int, r ProduceResult) {
+		if answered[i].CompareAndSwap(false, true) {
+			done(i, r)
+		}
+	}
+	// At the deadline every record not answered yet is answered, whatever
+	// the client still does with it: franz-go looks at a deadline only
+	// when a request fails or is about to be written, seconds later in an
+	// outage. The credit stays taken until the client lets go of the
+	// records, so that what the proxy holds stays bounded.
+	stopExpiry := context.AfterFunc(deliver, func() {
+		if errors.Is(deliver.Err(), context.DeadlineExceeded) {
+			for i := range recs {
+				answer(i, ProduceResult{Offset: -1, Err: kafka.ErrDeliveryTimeout(topic, timeout, deliver.Err())})
+			}
+		}
+	})
+	release := func() {
+		stopExpiry()
+		cancel()
+		s.credits.give(n, b)
+		topicCredits.give(n, b)
+		ps.credits.give(n, b)
+	}
+	m := &produceMsg{ctx: deliver, timeout: timeout, lease: lease, recs: recs, done: func(i int, r ProduceResult) {
 		if r.Err != nil {
 			failed.Add(1)
 		} else {
@@ -152,20 +188,16 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 		// The last answer gives the credit back before it is delivered, so
 		// that whoever sees it sees the credit free.
 		if left.Add(-1) == 0 {
-			s.credits.give(n, b)
-			topicCredits.give(n, b)
-			ps.credits.give(n, b)
+			release()
 			f := failed.Load()
 			s.metrics.Produced(topic, n-f, stored.Load())
 			s.metrics.ProduceFailed(topic, f)
 			lease.Release()
 		}
-		done(i, r)
+		answer(i, r)
 	}}
 	if err := s.sendToTopic(ctx, topic, e, m); err != nil {
-		s.credits.give(n, b)
-		topicCredits.give(n, b)
-		ps.credits.give(n, b)
+		release() // nothing was sent: no answer will come
 		return err
 	}
 	sent = true // the topic's producer answers every record, and so releases the lease

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -49,12 +50,14 @@ type ProduceResult struct {
 
 // produceMsg asks a topic's producer actor to produce records with the
 // clients of lease (the caller's); done is called exactly once per record,
-// with its index, from any goroutine, and must not block.
+// with its index, from any goroutine, and must not block. ctx ends at the
+// records' delivery deadline, timeout after they were sent.
 type produceMsg struct {
-	ctx   context.Context
-	lease *kafka.Lease
-	recs  []*ProduceRecord
-	done  func(int, ProduceResult)
+	ctx     context.Context
+	timeout time.Duration
+	lease   *kafka.Lease
+	recs    []*ProduceRecord
+	done    func(int, ProduceResult)
 }
 
 // metadataLoaded tells a topic's producer what the cluster said about it,
@@ -187,6 +190,11 @@ func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
 	}
 	m.lease.Producer.Produce(m.ctx, rec, func(r *kgo.Record, err error) {
 		if err != nil {
+			// This record's deadline, or that of a record before it in
+			// its partition, which fails the records behind it too.
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = kafka.ErrDeliveryTimeout(t.topic, m.timeout, err)
+			}
 			m.done(i, ProduceResult{Partition: r.Partition, Offset: -1, Err: err})
 			return
 		}
@@ -206,7 +214,10 @@ func (t *topicProducer) load(c actor.Context, lease *kafka.Lease) {
 	own := lease.Retain()
 	go func() {
 		defer own.Release()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		// Records wait for this answer; none may wait longer than its
+		// delivery timeout (once they reach the client, an expired one
+		// fails at once).
+		ctx, cancel := context.WithTimeout(context.Background(), min(30*time.Second, own.Producer.DeliveryTimeout()))
 		defer cancel()
 		n, err := own.Producer.Partitions(ctx, t.topic)
 		who := own.ID()

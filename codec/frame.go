@@ -30,6 +30,7 @@ type Framer struct {
 	r     *bufio.Reader
 	max   int
 	buf   []byte
+	stack []byte // kept between objects to reuse its memory
 	read  int64
 	start int64
 }
@@ -61,8 +62,9 @@ func (f *Framer) Next() ([]byte, error) {
 		return nil, &FrameError{Msg: fmt.Sprintf("Unexpected character '%s' at byte %d: expected the start of a JSON object", printable(c), f.start)}
 	}
 	f.buf = append(f.buf, c)
-	s := scanState{depth: 1}
-	for s.depth > 0 {
+	f.stack = append(f.stack[:0], '{')
+	s := scanState{open: f.stack}
+	for len(s.open) > 0 {
 		if f.r.Buffered() == 0 {
 			if _, err := f.r.Peek(1); err != nil {
 				if errors.Is(err, io.EOF) {
@@ -79,20 +81,36 @@ func (f *Framer) Next() ([]byte, error) {
 		f.buf = append(f.buf, chunk[:n]...)
 		f.r.Discard(n)
 		f.read += int64(n)
+		if s.mismatch != 0 {
+			return nil, &FrameError{Msg: fmt.Sprintf("Unexpected close marker '%c' at byte %d: expected '%c' to close the JSON object starting at byte %d",
+				s.mismatch, f.read-1, closer(s.open[len(s.open)-1]), f.start)}
+		}
 	}
+	f.stack = s.open
 	return f.buf, nil
 }
 
-// scanState is where a scan stands inside an object: nesting depth, inside
-// a string or not, and whether the next byte is escaped.
+// scanState is where a scan stands inside an object: the brackets open,
+// inside a string or not, and whether the next byte is escaped.
 type scanState struct {
-	depth    int
+	open     []byte // '{' and '[' not closed yet, innermost last
 	inString bool
 	escaped  bool
+	// mismatch is a close marker that does not match the innermost open
+	// bracket: the framing is lost, and the stream cannot go on.
+	mismatch byte
 }
 
-// scan advances over chunk until the object closes or chunk ends, and
-// returns how many bytes it consumed. Strings are skipped with IndexByte,
+// closer is the close marker of an open bracket.
+func closer(open byte) byte {
+	if open == '[' {
+		return ']'
+	}
+	return '}'
+}
+
+// scan advances over chunk until the object closes, a close marker does not
+// match, or chunk ends, and returns how many bytes it consumed. Strings are skipped with IndexByte,
 // so the cost is in the structure, not in the bytes of the values.
 func (s *scanState) scan(chunk []byte) int {
 	i := 0
@@ -122,10 +140,14 @@ func (s *scanState) scan(chunk []byte) int {
 		case '"':
 			s.inString = true
 		case '{', '[':
-			s.depth++
+			s.open = append(s.open, chunk[i])
 		case '}', ']':
-			s.depth--
-			if s.depth == 0 {
+			if closer(s.open[len(s.open)-1]) != chunk[i] {
+				s.mismatch = chunk[i]
+				return i + 1
+			}
+			s.open = s.open[:len(s.open)-1]
+			if len(s.open) == 0 {
 				return i + 1
 			}
 		}

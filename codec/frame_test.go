@@ -43,6 +43,15 @@ func TestFramerErrors(t *testing.T) {
 	if _, err := f.Next(); !errors.As(err, &fe) || !strings.Contains(fe.Msg, "Unexpected end of input") {
 		t.Fatalf("truncated: %v", err)
 	}
+	// Found by FuzzFramer (testdata/fuzz/FuzzFramer/3c8695f0f05d8692): a
+	// close marker of the other kind used to count as a close, and a
+	// frame such as {""] went to the decoder as an object.
+	for _, in := range []string{`{""]`, `{"a":[1}{"b":2}]`} {
+		f = NewFramer(strings.NewReader(in), 0)
+		if v, err := f.Next(); !errors.As(err, &fe) || !strings.Contains(fe.Msg, "Unexpected close marker") {
+			t.Fatalf("mismatched brackets %s: %q %v", in, v, err)
+		}
+	}
 	f = NewFramer(strings.NewReader(`{"a":"12345"}{"a":"1234567890"}`), 14)
 	if v, err := f.Next(); err != nil || len(v) != 13 {
 		t.Fatalf("a value under the limit: %q %v", v, err)

@@ -106,7 +106,7 @@ func valueEnd(raw []byte, i int) int {
 	case '"':
 		return stringEnd(raw, i)
 	case '{', '[':
-		s := scanState{depth: 1}
+		s := scanState{open: []byte{raw[i]}}
 		return i + 1 + s.scan(raw[i+1:])
 	}
 	for i < len(raw) && raw[i] != ',' && raw[i] != '}' && raw[i] != ']' && raw[i] != ' ' && raw[i] != '\n' && raw[i] != '\t' && raw[i] != '\r' {

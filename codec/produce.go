@@ -233,7 +233,9 @@ func parseTimestamp(raw json.RawMessage) (time.Time, error) {
 		return time.Time{}, mappingError("Cannot deserialize value of type Instant from String %s: expected an ISO-8601 instant such as 2021-02-05T19:14:42Z", s)
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) || f < 0 {
+	// Kafka keeps a timestamp as milliseconds in an int64: a number of
+	// seconds beyond that would wrap to some other time.
+	if err != nil || math.IsInf(f, 0) || f < 0 || f >= math.MaxInt64/1000 {
 		return time.Time{}, mappingError("Cannot deserialize value of type Instant from %s: expected an ISO-8601 instant or seconds since the epoch", s)
 	}
 	sec, frac := math.Modf(f)

@@ -59,6 +59,7 @@ func TestParseProduceRequestErrors(t *testing.T) {
 		`{"partition_id":"one"}`:                                             "Cannot deserialize partition_id",
 		`{"headers":[{"name":"h","value":"not base64!"}]}`:                   "is not valid base64",
 		`{"timestamp":"yesterday"}`:                                          "expected an ISO-8601 instant",
+		`{"timestamp":1e300}`:                                                "expected an ISO-8601 instant or seconds since the epoch",
 		`{"value":{"type":"JSON","data":1,"extra":true}}`:                    `Unrecognized field "extra"`,
 	}
 	for in, want := range cases {

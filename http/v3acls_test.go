@@ -38,6 +38,18 @@ func principalACLs(t *testing.T, p *proxy, principals ...string) []kadm.Describe
 	return all
 }
 
+// awaitACLs waits until Kafka has n ACLs of the principals: the real
+// broker's authorizer applies a create or delete a moment after it answers.
+func awaitACLs(t *testing.T, p *proxy, n int, principals ...string) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("%d ACLs of %v in Kafka", n, principals), func() error {
+		if got := principalACLs(t, p, principals...); len(got) != n {
+			return fmt.Errorf("Kafka has %d: %+v", len(got), got)
+		}
+		return nil
+	})
+}
+
 // onlyPrincipals keeps the ACLs of a list response that belong to the
 // principals: other users of the shared broker may have ACLs the same
 // search matches.
@@ -106,10 +118,7 @@ func TestV3ACLs(t *testing.T) {
 				t.Fatalf("body %q, want none", r.body)
 			}
 		}
-		got := principalACLs(t, p, alice, bob)
-		if len(got) != 2 {
-			t.Fatalf("Kafka has %d ACLs of the test's principals, want 2: %+v", len(got), got)
-		}
+		awaitACLs(t, p, 2, alice, bob)
 	})
 	t.Run("search", func(t *testing.T) {
 		r := p.do(t, "GET", search, "").expect(t, 200, "application/json")
@@ -204,18 +213,14 @@ func TestV3ACLs(t *testing.T) {
 	t.Run("delete one by its self URL", func(t *testing.T) {
 		r := p.do(t, "DELETE", strings.TrimPrefix(aliceURL, p.url), "").expect(t, 200, "application/json")
 		sameJSON(t, r.body, fmt.Sprintf(`{"data":[%s]}`, aliceACL))
-		if got := principalACLs(t, p, alice); len(got) != 0 {
-			t.Fatalf("Kafka still has %+v", got)
-		}
+		awaitACLs(t, p, 0, alice)
 		r = p.do(t, "DELETE", strings.TrimPrefix(aliceURL, p.url), "").expect(t, 200, "application/json")
 		sameJSON(t, r.body, `{"data":[]}`)
 	})
 	t.Run("batch create, then delete many", func(t *testing.T) {
 		p.do(t, "POST", "/v3/clusters/"+id+"/acls:batch", `{"data":[`+aliceBody+`,`+strings.Replace(aliceBody, `"READ"`, `"DESCRIBE"`, 1)+`]}`,
 			"Content-Type: application/json").expect(t, 204, "")
-		if got := principalACLs(t, p, alice); len(got) != 2 {
-			t.Fatalf("Kafka has %d ACLs of alice, want 2: %+v", len(got), got)
-		}
+		awaitACLs(t, p, 2, alice)
 		describeURL := strings.Replace(aliceURL, "READ", "DESCRIBE", 1)
 		q := "/v3/clusters/" + id + "/acls?resource_type=any&pattern_type=any&operation=any&permission=any&principal="
 		r := p.do(t, "DELETE", q+enc(alice)+"&host=*", "").expect(t, 200, "application/json")
@@ -224,9 +229,7 @@ func TestV3ACLs(t *testing.T) {
 		r = p.do(t, "DELETE", "/v3/clusters/"+id+"/acls?resource_type=topic&resource_name="+topic+
 			"&pattern_type=match&operation=any&permission=any&principal="+enc(bob), "").expect(t, 200, "application/json")
 		sameJSON(t, r.body, fmt.Sprintf(`{"data":[%s]}`, bobACL))
-		if got := principalACLs(t, p, alice, bob); len(got) != 0 {
-			t.Fatalf("Kafka still has %+v", got)
-		}
+		awaitACLs(t, p, 0, alice, bob)
 	})
 	t.Run("batch errors", func(t *testing.T) {
 		batch := func(t *testing.T, body string) response {

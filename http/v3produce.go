@@ -503,6 +503,40 @@ func batchID(raw []byte) (string, []byte, error) {
 	return id, rest, err
 }
 
+// decodeBatch reads a records:batch body into its entries' ids and, for
+// each, the rest of the entry: a streaming record. Every mistake in the
+// batch as a whole is answered before any entry is produced.
+func (c *call) decodeBatch(b []byte, maxEntries int) (ids []string, records [][]byte, err error) {
+	if emptyBody(b) {
+		return nil, nil, errBatch("Request body is empty. Data is required.")
+	}
+	var req batchRequest
+	if err := c.decodeBytes(b, &req); err != nil {
+		return nil, nil, err
+	}
+	ids = make([]string, len(req.Entries))
+	records = make([][]byte, len(req.Entries))
+	for i, e := range req.Entries {
+		if ids[i], records[i], err = batchID(e); err != nil {
+			return nil, nil, err
+		}
+	}
+	seen := make(map[string]bool, len(req.Entries))
+	for _, id := range ids {
+		if seen[id] {
+			return nil, nil, errBatch("Batch entry IDs are not distinct.")
+		}
+		seen[id] = true
+	}
+	switch {
+	case len(ids) == 0:
+		return nil, nil, errBatch("Empty batch.")
+	case len(ids) > maxEntries:
+		return nil, nil, errBatch("Too many entries in batch.")
+	}
+	return ids, records, nil
+}
+
 func (s *Server) produceBatch(c *call) error {
 	if err := checkCharset(c); err != nil {
 		return err
@@ -512,32 +546,9 @@ func (s *Server) produceBatch(c *call) error {
 	if err != nil {
 		return err
 	}
-	if emptyBody(b) {
-		return errBatch("Request body is empty. Data is required.")
-	}
-	var req batchRequest
-	if err := c.decodeBytes(b, &req); err != nil {
+	ids, records, err := c.decodeBatch(b, s.cfg.ProduceBatchMaxEntries)
+	if err != nil {
 		return err
-	}
-	ids := make([]string, len(req.Entries))
-	records := make([][]byte, len(req.Entries))
-	seen := make(map[string]bool, len(req.Entries))
-	for i, e := range req.Entries {
-		if ids[i], records[i], err = batchID(e); err != nil {
-			return err
-		}
-	}
-	for _, id := range ids {
-		if seen[id] {
-			return errBatch("Batch entry IDs are not distinct.")
-		}
-		seen[id] = true
-	}
-	switch {
-	case len(ids) == 0:
-		return errBatch("Empty batch.")
-	case len(ids) > s.cfg.ProduceBatchMaxEntries:
-		return errBatch("Too many entries in batch.")
 	}
 
 	// Every entry is produced at once; waiting for credit is bounded, and

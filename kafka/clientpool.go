@@ -193,18 +193,12 @@ func (p *ClientPool) acquireOrRoom(key string, cr Credentials) (c *callerClient,
 		stale = append(stale, v)
 	}
 	// Building a client does not connect: it is cheap enough for the lock.
-	opts, err := p.cfg.OptionsFor(WithCredentials(context.Background(), cr), RoleProducer)
+	producer, err := newProducer(p.cfg, &cr, p.extra...)
 	if err != nil {
-		return nil, nil, stale, err
+		return nil, nil, stale, fmt.Errorf("the Kafka client of a caller: %w", err)
 	}
-	all := append(ProducerDefaults(), opts...)
-	all = append(all, p.extra...)
-	all = append(all, kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	cl, err := kgo.NewClient(all...)
-	if err != nil {
-		return nil, nil, stale, fmt.Errorf("creating the Kafka client of a caller: %w", err)
-	}
-	c = &callerClient{key: key, cl: cl, producer: &Producer{cl: cl}, admin: &Admin{cl: cl, adm: kadm.NewClient(cl)}, refs: 1}
+	cl := producer.cl
+	c = &callerClient{key: key, cl: cl, producer: producer, admin: &Admin{cl: cl, adm: kadm.NewClient(cl)}, refs: 1}
 	p.lru.Add(key, c)
 	return c, nil, stale, nil
 }

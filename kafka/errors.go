@@ -108,6 +108,11 @@ func Translate(err error) *Error {
 	var ne net.Error
 	var oe *net.OpError
 	switch {
+	case errors.Is(err, kgo.ErrRecordTimeout), errors.Is(err, kgo.ErrRecordRetries):
+		// The Java producer's expiry and retry exhaustion, which the
+		// reference answers as retriable.
+		return &Error{Status: http.StatusInternalServerError, Code: CodeKafkaRetriable,
+			Message: "Kafka did not acknowledge the record in time: " + err.Error(), Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return &Error{Status: http.StatusInternalServerError, Code: CodeKafkaRetriable,
 			Message: "Timed out waiting for the Kafka cluster. Check that bootstrap.servers is reachable.", Err: err}

@@ -158,6 +158,8 @@ type optBuilder struct {
 	// the caller's, and replace the proxy's own SASL credentials.
 	identity IdentityConfig
 	creds    *Credentials
+	// deliveryTimeout is delivery.timeout.ms, 0 when not set.
+	deliveryTimeout time.Duration
 }
 
 func (c Config) build(r Role, creds *Credentials) (*optBuilder, error) {
@@ -285,7 +287,14 @@ func (b *optBuilder) apply(name, key, v string) (bool, error) {
 	case "buffer.memory":
 		return true, b.int32(key, v, 1, func(n int32) kgo.Opt { return kgo.MaxBufferedBytes(int(n)) })
 	case "delivery.timeout.ms":
-		return true, b.duration(key, v, func(d time.Duration) kgo.Opt { return kgo.RecordDeliveryTimeout(d) })
+		// Not franz-go's RecordDeliveryTimeout, which counts from the
+		// record's timestamp, a time clients choose: the producer bounds
+		// each record from the moment it is handed over (see Producer).
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > 1<<31-1 {
+			return true, InvalidValue(key, v, "must be a whole number of milliseconds from 1 to 2147483647")
+		}
+		b.deliveryTimeout = time.Duration(n) * time.Millisecond
 	case "retries":
 		return true, b.int32(key, v, 0, func(n int32) kgo.Opt { return kgo.RecordRetries(int(n)) })
 	case "max.in.flight.requests.per.connection":

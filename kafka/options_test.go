@@ -170,6 +170,8 @@ func TestTranslate(t *testing.T) {
 		{kerr.NotLeaderForPartition, 500, 50003, kerr.NotLeaderForPartition.Description},
 		{kerr.DuplicateSequenceNumber, 500, 50002, kerr.DuplicateSequenceNumber.Description},
 		{context.DeadlineExceeded, 500, 50003, "Timed out waiting for the Kafka cluster. Check that bootstrap.servers is reachable."},
+		{kgo.ErrRecordRetries, 500, 50003, "Kafka did not acknowledge the record in time: " + kgo.ErrRecordRetries.Error()},
+		{ErrDeliveryTimeout("t", 1500*time.Millisecond, context.DeadlineExceeded), 500, 50003, "Expiring the record for topic t: 1500 ms has passed since it was sent without an answer from Kafka (producer.delivery.timeout.ms); it may or may not have been written."},
 		{Errorf(409, 40902, "Consumer with specified consumer ID already exists in the specified consumer group."), 409, 40902, "Consumer with specified consumer ID already exists in the specified consumer group."},
 	}
 	for _, tc := range cases {
@@ -183,5 +185,31 @@ func TestTranslate(t *testing.T) {
 	}
 	if e := WithMessage(kerr.TopicAlreadyExists, "Topic 't' already exists."); e.Code != 40002 || e.Message != "Topic 't' already exists." {
 		t.Errorf("WithMessage: %+v", e)
+	}
+}
+
+func TestProducerDeliveryTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		props map[string]string
+		want  time.Duration
+	}{
+		{nil, DefaultDeliveryTimeout},
+		{map[string]string{"producer.delivery.timeout.ms": "1500"}, 1500 * time.Millisecond},
+		{map[string]string{"client.delivery.timeout.ms": "2000"}, 2 * time.Second},
+	} {
+		p, err := NewProducer(Config{BootstrapServers: []string{"127.0.0.1:1"}, Properties: tc.props})
+		if err != nil {
+			t.Fatalf("%v: %v", tc.props, err)
+		}
+		if got := p.DeliveryTimeout(); got != tc.want {
+			t.Errorf("%v: delivery timeout %v, want %v", tc.props, got, tc.want)
+		}
+		p.Close()
+	}
+	for _, v := range []string{"0", "-1", "x", "2147483648"} {
+		_, err := NewProducer(Config{BootstrapServers: []string{"127.0.0.1:1"}, Properties: map[string]string{"producer.delivery.timeout.ms": v}})
+		if err == nil || !strings.Contains(err.Error(), "producer.delivery.timeout.ms") {
+			t.Errorf("delivery.timeout.ms=%s: %v, want an error naming the key", v, err)
+		}
 	}
 }

@@ -17,8 +17,14 @@ import (
 // Records reach it with their partition already chosen (the per-topic
 // producer actor partitions), so it uses the manual partitioner.
 type Producer struct {
-	cl *kgo.Client
+	cl              *kgo.Client
+	deliveryTimeout time.Duration
 }
+
+// DefaultDeliveryTimeout is how long a record may wait for Kafka's answer
+// unless producer.delivery.timeout.ms says otherwise: the Java producer's
+// default delivery.timeout.ms, which the reference inherits.
+const DefaultDeliveryTimeout = 120 * time.Second
 
 // ProducerDefaults are the options the proxy's producer starts from;
 // producer.* and client.* keys override them.
@@ -36,31 +42,56 @@ func ProducerDefaults() []kgo.Opt {
 	}
 }
 
-// No delivery timeout is set by default: franz-go measures it from the
-// record's timestamp, which clients may set to any time in the past. A
-// record waits as long as its request does instead.
-
 // NewProducer builds the shared producer from cfg, after the defaults and
 // before extra (the proxy's own bounds, which must hold whatever the keys
 // say).
+//
+// Every record is bounded by the delivery timeout, counted from when it is
+// handed over (see DeliveryTimeout). Idempotent writes stay on, so that
+// the client's own retries never duplicate a record; but a record whose
+// produce request was sent and never answered (the broker died meanwhile)
+// may still fail at its deadline, as the Java producer's delivery timeout
+// fails it: otherwise an outage would hold it, its request and its credit
+// for as long as the outage lasts. Such a record's error line does not
+// prove that it is not in Kafka.
 func NewProducer(cfg Config, extra ...kgo.Opt) (*Producer, error) {
-	opts, err := cfg.Options(RoleProducer)
+	return newProducer(cfg, nil, extra...)
+}
+
+// newProducer is NewProducer with a caller's credentials (nil: the
+// proxy's own).
+func newProducer(cfg Config, creds *Credentials, extra ...kgo.Opt) (*Producer, error) {
+	b, err := cfg.build(RoleProducer, creds)
 	if err != nil {
 		return nil, err
 	}
-	all := append(ProducerDefaults(), opts...)
+	all := append(ProducerDefaults(), b.opts...)
 	all = append(all, extra...)
-	all = append(all, kgo.RecordPartitioner(kgo.ManualPartitioner())) // the actor partitions
+	all = append(all,
+		kgo.RecordPartitioner(kgo.ManualPartitioner()), // the actor partitions
+		kgo.AllowIdempotentProduceCancellation())
 	cl, err := kgo.NewClient(all...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the Kafka producer: %w", err)
 	}
-	return &Producer{cl: cl}, nil
+	p := &Producer{cl: cl, deliveryTimeout: b.deliveryTimeout}
+	if p.deliveryTimeout == 0 {
+		p.deliveryTimeout = DefaultDeliveryTimeout
+	}
+	return p, nil
 }
+
+// DeliveryTimeout is how long a record may wait for Kafka's answer from
+// when it is handed over (producer.delivery.timeout.ms, else
+// DefaultDeliveryTimeout). The caller bounds each record's context with it:
+// franz-go's own RecordDeliveryTimeout counts from the record's timestamp,
+// which a client may set to any time in the past.
+func (p *Producer) DeliveryTimeout() time.Duration { return p.deliveryTimeout }
 
 // Produce hands r to the client without blocking; fn is called once r is
 // acknowledged or has failed, on the client's callback goroutine, and must
-// not block.
+// not block. When ctx ends first, r fails with ctx's error, and so do the
+// records after it in its partition.
 func (p *Producer) Produce(ctx context.Context, r *kgo.Record, fn func(*kgo.Record, error)) {
 	p.cl.TryProduce(ctx, r, fn)
 }
@@ -70,6 +101,17 @@ func (p *Producer) Flush(ctx context.Context) error { return p.cl.Flush(ctx) }
 
 // Close flushes nothing: call Flush first.
 func (p *Producer) Close() { p.cl.Close() }
+
+// ErrDeliveryTimeout answers a record Kafka did not acknowledge within the
+// delivery timeout, as the reference answers the Java producer's expiry
+// ("Expiring 1 record(s) for t-0: 120000 ms has passed since batch
+// creation"): a retriable Kafka error, 500 50003.
+func ErrDeliveryTimeout(topic string, timeout time.Duration, cause error) *Error {
+	return &Error{Status: 500, Code: CodeKafkaRetriable,
+		Message: fmt.Sprintf("Expiring the record for topic %s: %d ms has passed since it was sent without an answer from Kafka (producer.delivery.timeout.ms); it may or may not have been written.",
+			topic, timeout.Milliseconds()),
+		Err: cause}
+}
 
 // ErrTopicNotFound answers a produce to a topic Kafka does not have.
 func ErrTopicNotFound(topic string) *Error {

@@ -310,6 +310,7 @@ func TestConfigInvalidPassThrough(t *testing.T) {
 		{"kafka.identity.passthrough=SASL_PLAIN", "kafka.identity.passthrough needs a SASL security.protocol"},
 		{"kafka.identity.passthrough=NONE,OAUTHBEARER", "NONE stands alone"},
 		{"kafka.identity.passthrough=KERBEROS", `invalid value "KERBEROS" for kafka.identity.passthrough`},
+		{"producer.delivery.timeout.ms=0", `invalid value "0" for producer.delivery.timeout.ms: must be a whole number of milliseconds from 1`},
 	}
 	for _, tc := range cases {
 		_, err := loadConfig(writeProps(t, "bootstrap.servers=k:9092\n"+tc.props+"\n"), nil)
