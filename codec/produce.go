@@ -226,7 +226,8 @@ func parseTimestamp(raw json.RawMessage) (time.Time, error) {
 	if s[0] == '"' {
 		unq, err := strconv.Unquote(s)
 		if err == nil {
-			if t, err := time.Parse(time.RFC3339Nano, unq); err == nil {
+			// Kafka's timestamps start at the epoch, as the numbers below.
+			if t, err := time.Parse(time.RFC3339Nano, unq); err == nil && !t.Before(time.Unix(0, 0)) {
 				return t, nil
 			}
 		}

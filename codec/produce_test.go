@@ -57,6 +57,7 @@ func TestParseProduceRequestErrors(t *testing.T) {
 		`{"value":{"schema_id":1,"schema_version":1}}`:                       "Only one of schema_id, schema_version or schema",
 		`{"value":{"type":"binary","data":"YQ=="}}`:                          `from String "binary"`,
 		`{"partition_id":"one"}`:                                             "Cannot deserialize partition_id",
+		`{"timestamp":"1969-12-31T23:59:59.9Z"}`:                             "Cannot deserialize value of type Instant",
 		`{"headers":[{"name":"h","value":"not base64!"}]}`:                   "is not valid base64",
 		`{"timestamp":"yesterday"}`:                                          "expected an ISO-8601 instant",
 		`{"timestamp":1e300}`:                                                "expected an ISO-8601 instant or seconds since the epoch",
