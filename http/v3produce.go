@@ -231,11 +231,11 @@ func (p *pendingRecord) answer(ctx context.Context, clusterID, topic string) *pr
 	if line != nil {
 		return line
 	}
-	return p.delivered(r, clusterID, topic)
+	return p.stored(r, clusterID, topic)
 }
 
-// delivered is the answer of a record Kafka acknowledged with r.
-func (p *pendingRecord) delivered(r actors.ProduceResult, clusterID, topic string) *produced {
+// stored is the answer of a record Kafka acknowledged with r.
+func (p *pendingRecord) stored(r actors.ProduceResult, clusterID, topic string) *produced {
 	return &produced{ErrorCode: nethttp.StatusOK, delivered: &delivered{ClusterID: clusterID, TopicName: topic,
 		PartitionID: r.Partition, Offset: r.Offset, Timestamp: instant(r.Timestamp), Key: p.key, Value: p.value}}
 }
@@ -410,7 +410,7 @@ func (s *Server) writeAnswers(ctx context.Context, rc *nethttp.ResponseControlle
 		case plainData(p.key) && plainData(p.value):
 			line = enc.success(r, p.key, p.value) // the hot path: no answer to build
 		default:
-			line, err = enc.encode(p.delivered(r, clusterID, topic))
+			line, err = enc.encode(p.stored(r, clusterID, topic))
 		}
 		if err != nil {
 			s.log.Error("encoding a produce answer", "error", err)
