@@ -3,10 +3,10 @@ package actors
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -80,9 +80,7 @@ func (w *adminWorker) run(m *adminCall) {
 	defer m.lease.Release()
 	defer func() {
 		if r := recover(); r != nil {
-			m.reply <- callResult{err: &kafka.Error{
-				Status: http.StatusInternalServerError, Code: http.StatusInternalServerError,
-				Message: "Internal Server Error", Err: fmt.Errorf("panic in admin call: %v", r)}}
+			m.reply <- callResult{err: apierr.Wrap(fmt.Errorf("panic in admin call: %v", r), apierr.CodeInternal, "Internal Server Error")}
 			panic(r) // a bug: let the supervisor replace this worker
 		}
 	}()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -89,13 +89,13 @@ type TopicPartition struct {
 
 // errIllegalState is the reference's 409 40903.
 func errIllegalState(format string, args ...any) error {
-	return kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState, "Illegal state: "+format, args...)
+	return apierr.New(apierr.CodeIllegalState, "Illegal state: "+format, args...)
 }
 
 // ErrConsumerNotFound is the reference's 404 40403 for an unknown,
 // deleted or expired instance.
 func ErrConsumerNotFound() error {
-	return kafka.Errorf(http.StatusNotFound, kafka.CodeConsumerInstanceNotFound, "Consumer instance not found.")
+	return apierr.New(apierr.CodeConsumerInstanceNotFound, "Consumer instance not found.")
 }
 
 // consumers is the registry of live instances, keyed by group and name.
@@ -136,12 +136,10 @@ func (s *System) CreateConsumer(ctx context.Context, o ConsumerOptions) error {
 	s.consumers.mu.Lock()
 	defer s.consumers.mu.Unlock()
 	if _, ok := s.consumers.live[key]; ok {
-		return kafka.Errorf(http.StatusConflict, kafka.CodeConsumerAlreadyExists,
-			"Consumer with specified consumer ID already exists in the specified consumer group.")
+		return apierr.New(apierr.CodeConsumerAlreadyExists, "Consumer with specified consumer ID already exists in the specified consumer group.")
 	}
 	if len(s.consumers.live) >= s.cfg.Consumers.MaxInstances {
-		return kafka.Errorf(http.StatusTooManyRequests, http.StatusTooManyRequests,
-			"Too many consumer instances: %d are open; delete some or let them expire.", len(s.consumers.live))
+		return apierr.New(apierr.CodeTooManyRequests, "Too many consumer instances: %d are open; delete some or let them expire.", len(s.consumers.live))
 	}
 	inst := &consumerInstance{s: s, key: key, opts: o, base: opts}
 	props := actor.PropsFromProducer(func() actor.Actor { return inst })
@@ -335,8 +333,7 @@ func (c *consumerInstance) Receive(ctx actor.Context) {
 func (c *consumerInstance) call(ctx actor.Context, m *consumerCall) {
 	defer func() {
 		if r := recover(); r != nil {
-			m.reply <- callResult{err: &kafka.Error{Status: http.StatusInternalServerError, Code: http.StatusInternalServerError,
-				Message: "Internal Server Error", Err: fmt.Errorf("panic in consumer instance %s: %v", c.key.name, r)}}
+			m.reply <- callResult{err: apierr.Wrap(fmt.Errorf("panic in consumer instance %s: %v", c.key.name, r), apierr.CodeInternal, "Internal Server Error")}
 			c.s.log.Error("a v2 consumer instance failed and is closed", "group", c.key.group, "instance", c.key.name, "panic", r)
 			c.expire()
 			ctx.Poison(ctx.Self())
@@ -408,7 +405,7 @@ func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 	}
 	if len(topics) == 0 {
 		if _, err := regexp.Compile(pattern); err != nil {
-			return kafka.Errorf(http.StatusBadRequest, http.StatusBadRequest, "Bad Request: invalid topic_pattern %q: %v", pattern, err)
+			return apierr.New(apierr.CodeBadRequest, "Bad Request: invalid topic_pattern %q: %v", pattern, err)
 		}
 	}
 	opts := append(c.clientOptions(), kgo.ConsumerGroup(c.key.group), kgo.ConsumeResetOffset(c.resetOffset()),
@@ -552,8 +549,7 @@ func (c *consumerInstance) seek(ctx context.Context, offsets []TopicPartitionOff
 
 func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64) (Read, error) {
 	if c.cl == nil {
-		return Read{Release: func() {}}, kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState,
-			"Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
+		return Read{Release: func() {}}, apierr.New(apierr.CodeIllegalState, "Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
 	}
 	cfg := c.s.cfg.Consumers
 	limit := cfg.RequestTimeout
@@ -640,8 +636,7 @@ func fetchError(fs kgo.Fetches) error {
 
 func (c *consumerInstance) commit(ctx context.Context, offsets []TopicPartitionOffset) error {
 	if c.cl == nil {
-		return kafka.Errorf(http.StatusConflict, kafka.CodeIllegalState,
-			"Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
+		return apierr.New(apierr.CodeIllegalState, "Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
 	}
 	m := c.returned
 	if offsets != nil {

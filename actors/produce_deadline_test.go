@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -80,7 +81,7 @@ func TestProduceDeliveryTimeout(t *testing.T) {
 	results, took := produceAll(t, s, 3)
 	for i, r := range results {
 		re := kafka.Translate(r.Err)
-		if re == nil || re.Code != kafka.CodeKafkaRetriable || !strings.HasPrefix(re.Message, "Expiring the record for topic t: 500 ms has passed") {
+		if re == nil || re.Code != apierr.CodeKafkaRetriable || !strings.HasPrefix(re.Message, "Expiring the record for topic t: 500 ms has passed") {
 			t.Errorf("record %d: %v, want the delivery timeout's 50003", i, r.Err)
 		}
 		if took[i] < timeout || took[i] > timeout+time.Second {

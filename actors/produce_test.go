@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -93,11 +94,11 @@ func TestTopicProducerPartitions(t *testing.T) {
 	if second := produceOne(t, ps, "parts", &ProduceRecord{Partition: -1, Value: []byte("v")}); second.Partition != first.Partition {
 		t.Fatalf("unkeyed records moved from %d to %d after a few bytes", first.Partition, second.Partition)
 	}
-	var re *kafka.Error
-	if r := produceOne(t, ps, "parts", &ProduceRecord{Partition: 4, Value: []byte("v")}); !errors.As(r.Err, &re) || re.Code != kafka.CodePartitionNotFound {
+	var re *apierr.Error
+	if r := produceOne(t, ps, "parts", &ProduceRecord{Partition: 4, Value: []byte("v")}); !errors.As(r.Err, &re) || re.Code != apierr.CodePartitionNotFound {
 		t.Fatalf("partition 4 of 4: %v", r.Err)
 	}
-	if r := produceOne(t, ps, "missing", &ProduceRecord{Partition: -1, Value: []byte("v")}); !errors.As(r.Err, &re) || re.Code != kafka.CodeUnknownTopicOrPartition {
+	if r := produceOne(t, ps, "missing", &ProduceRecord{Partition: -1, Value: []byte("v")}); !errors.As(r.Err, &re) || re.Code != apierr.CodeUnknownTopicOrPartition {
 		t.Fatalf("missing topic: %v", r.Err)
 	}
 	if r, b, w := s.ProduceCredits(); r != 0 || b != 0 || w != 0 {

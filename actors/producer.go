@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"net/http"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -114,8 +114,7 @@ func (t *topicProducer) Receive(c actor.Context) {
 	case *actor.Stopping, *actor.Restarting:
 		// Records waiting for metadata would never be answered.
 		for _, p := range t.pending {
-			p.answerAll(ProduceResult{Err: kafka.Errorf(http.StatusServiceUnavailable, http.StatusServiceUnavailable,
-				"The producer of topic %s stopped before the record was sent; send it again.", t.topic)})
+			p.answerAll(ProduceResult{Err: apierr.New(apierr.CodeUnavailable, "The producer of topic %s stopped before the record was sent; send it again.", t.topic)})
 		}
 		t.pending = nil
 	}
@@ -131,7 +130,7 @@ func (m *produceMsg) answerAll(r ProduceResult) {
 // loaded takes in a metadata answer and serves the records waiting for it.
 func (t *topicProducer) loaded(c actor.Context, m *metadataLoaded) {
 	t.loading = false
-	if m.err != nil && t.partitions > 0 && kafka.Translate(m.err).Status == http.StatusForbidden {
+	if m.err != nil && t.partitions > 0 && kafka.IsAuthorization(m.err) {
 		// One caller may not see the topic; what others saw still holds.
 		t.loadedAt = time.Now()
 		return

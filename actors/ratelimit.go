@@ -1,14 +1,13 @@
 package actors
 
 import (
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/time/rate"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // ProduceLimits are the reference's produce rate limits
@@ -51,8 +50,7 @@ func limiter(perSec int64) *rate.Limiter {
 
 // errRateLimited is the reference's answer to a record over a limit.
 func errRateLimited() error {
-	return kafka.Errorf(http.StatusTooManyRequests, http.StatusTooManyRequests,
-		"Request rate limit exceeded: The rate limit of requests per second has been exceeded.")
+	return apierr.New(apierr.CodeTooManyRequests, "Request rate limit exceeded: The rate limit of requests per second has been exceeded.")
 }
 
 // allow takes one record of size bytes from the limits, in the reference's

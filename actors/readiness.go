@@ -3,10 +3,9 @@ package actors
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // readinessTTL is how long a readiness answer is reused: probes from
@@ -59,11 +58,9 @@ func (s *System) checkKafka(ctx context.Context) error {
 	info, err := s.clients.Shared().Admin.Probe(ctx)
 	switch {
 	case err != nil:
-		return &kafka.Error{Status: http.StatusServiceUnavailable, Code: http.StatusServiceUnavailable,
-			Message: "Kafka did not answer a metadata request.", Err: err}
+		return apierr.Wrap(err, apierr.CodeUnavailable, "Kafka did not answer a metadata request.")
 	case info.ID == "" || len(info.Brokers) == 0:
-		return kafka.Errorf(http.StatusServiceUnavailable, http.StatusServiceUnavailable,
-			"Kafka's metadata is not loaded yet: it names no cluster id or no broker.")
+		return apierr.New(apierr.CodeUnavailable, "Kafka's metadata is not loaded yet: it names no cluster id or no broker.")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -111,7 +112,7 @@ func TestAdminPanicAnswersAndRecovers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { panic("boom") })
-	var re *kafka.Error
+	var re *apierr.Error
 	if !errors.As(err, &re) || re.Status != http.StatusInternalServerError || re.Message != "Internal Server Error" {
 		t.Fatalf("panic answered %v, want a 500 Internal Server Error", err)
 	}
@@ -211,14 +212,14 @@ func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	close(release)
 
-	var re *kafka.Error
+	var re *apierr.Error
 	if err := <-faulted; !errors.As(err, &re) || re.Status != http.StatusInternalServerError {
 		t.Fatalf("the faulty call answered %v, want 500", err)
 	}
 	for range 5 {
 		select {
 		case err := <-queued:
-			if !errors.As(err, &re) || re.Code != kafka.CodeConsumerInstanceNotFound {
+			if !errors.As(err, &re) || re.Code != apierr.CodeConsumerInstanceNotFound {
 				t.Fatalf("a call queued behind the fault answered %v, want 404 40403", err)
 			}
 		case <-time.After(3 * time.Second):
@@ -230,7 +231,7 @@ func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
 			t.Fatalf("%s after the fault: %q %v", name, f, err)
 		}
 	}
-	if _, err := s.ConsumerFormat(ctx, "g", "faulty"); !errors.As(err, &re) || re.Code != kafka.CodeConsumerInstanceNotFound {
+	if _, err := s.ConsumerFormat(ctx, "g", "faulty"); !errors.As(err, &re) || re.Code != apierr.CodeConsumerInstanceNotFound {
 		t.Fatalf("the failed instance answered %v, want 404 40403", err)
 	}
 	if err := s.CreateConsumer(ctx, ConsumerOptions{Group: "g", Name: "faulty", Format: "binary"}); err != nil {

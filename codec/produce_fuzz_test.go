@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // encodeProduceRequest writes r back as the JSON of a v3 produce record,
@@ -98,7 +100,7 @@ func normalized(t *testing.T, r ProduceRequest) ProduceRequest {
 // restError checks that err is a client error in the REST error model.
 func restError(t *testing.T, what string, err error, statuses ...int) {
 	t.Helper()
-	var e *Error
+	var e *apierr.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("%s: error %T %v is not in the REST error model", what, err, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -65,7 +67,7 @@ func TestParseProduceRequestErrors(t *testing.T) {
 	}
 	for in, want := range cases {
 		_, err := ParseProduceRequest([]byte(in))
-		var ce *Error
+		var ce *apierr.Error
 		if !errors.As(err, &ce) || ce.Status != 400 || ce.Code != 400 || !strings.Contains(ce.Message, want) {
 			t.Errorf("%s: got %v, want a 400 containing %q", in, err, want)
 		}
@@ -94,7 +96,7 @@ func TestSerializeSchemaless(t *testing.T) {
 	for _, tc := range cases {
 		s, err := SerializeSchemaless(&tc.data)
 		if tc.err != "" {
-			if err == nil || err.Error() != tc.err {
+			if re, ok := apierr.As(err); !ok || re.Message != tc.err {
 				t.Errorf("%+v: got %v, want %q", tc.data, err, tc.err)
 			}
 			continue

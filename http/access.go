@@ -4,7 +4,7 @@ import (
 	nethttp "net/http"
 	"strings"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // accessList decides which endpoints are served, from the reference's
@@ -25,9 +25,9 @@ func (a accessList) served(name string) bool {
 // were not there (404) for GET, as if the method were not (405) otherwise.
 func (a accessList) refusal(method string) error {
 	if method == nethttp.MethodGet {
-		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
+		return apierr.New(apierr.CodeNotFound, "HTTP 404 Not Found")
 	}
-	return kafka.Errorf(nethttp.StatusMethodNotAllowed, nethttp.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
+	return apierr.New(apierr.CodeMethodNotAllowed, "HTTP 405 Method Not Allowed")
 }
 
 // namesAny reports whether one of patterns names the endpoint name. A

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // Authenticator tells who sent a request: authentication.method BASIC
@@ -59,8 +59,7 @@ func (a AuthConfig) authenticate(r *nethttp.Request) (*nethttp.Request, error) {
 		return nil, &unauthorized{challenge: a.Authenticator.Challenge(err), err: err}
 	}
 	if !a.roleAllowed(p.Roles) {
-		return nil, kafka.Errorf(nethttp.StatusForbidden, nethttp.StatusForbidden,
-			"Forbidden: %s has none of the roles this proxy requires (%s).", p.Name, strings.Join(a.Roles, ", "))
+		return nil, apierr.New(apierr.CodeForbidden, "Forbidden: %s has none of the roles this proxy requires (%s).", p.Name, strings.Join(a.Roles, ", "))
 	}
 	return r.WithContext(WithPrincipal(r.Context(), p)), nil
 }
@@ -73,7 +72,7 @@ func refusal(w nethttp.ResponseWriter, err error) error {
 		return err
 	}
 	w.Header().Set("WWW-Authenticate", u.challenge)
-	return kafka.Errorf(nethttp.StatusUnauthorized, nethttp.StatusUnauthorized, "Unauthorized: %s", u.err.Error())
+	return apierr.New(apierr.CodeUnauthorized, "Unauthorized: %s", u.err.Error())
 }
 
 func (a AuthConfig) roleAllowed(roles []string) bool {

@@ -8,7 +8,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/time/rate"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // ClientLimitConfig is the reference's DoS filter (dos.filter.*) against
@@ -57,12 +57,10 @@ func (l *clientLimiter) admit(r *nethttp.Request) error {
 		l.clients.Add(addr, cl)
 	}
 	if !cl.Allow() {
-		return kafka.Errorf(nethttp.StatusTooManyRequests, nethttp.StatusTooManyRequests,
-			"Too many requests from %s: more than %d a second; slow down and retry later.", addr, l.cfg.PerClientPerSec)
+		return apierr.New(apierr.CodeTooManyRequests, "Too many requests from %s: more than %d a second; slow down and retry later.", addr, l.cfg.PerClientPerSec)
 	}
 	if !l.global.Allow() {
-		return kafka.Errorf(nethttp.StatusTooManyRequests, nethttp.StatusTooManyRequests,
-			"Too many requests: the proxy takes at most %d a second; retry later.", l.cfg.PerSec)
+		return apierr.New(apierr.CodeTooManyRequests, "Too many requests: the proxy takes at most %d a second; retry later.", l.cfg.PerSec)
 	}
 	return nil
 }

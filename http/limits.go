@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // bodyLimits bound a non-streaming request body: its size (413 beyond) and
@@ -45,12 +45,10 @@ func (l bodyLimits) read(w nethttp.ResponseWriter, r *nethttp.Request) ([]byte, 
 	var mbe *nethttp.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		return nil, kafka.Errorf(nethttp.StatusRequestEntityTooLarge, nethttp.StatusRequestEntityTooLarge,
-			"Request body is larger than %d bytes.", mbe.Limit)
+		return nil, apierr.New(apierr.CodeTooLarge, "Request body is larger than %d bytes.", mbe.Limit)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		w.Header().Set("Connection", "close")
-		return nil, kafka.Errorf(nethttp.StatusRequestTimeout, nethttp.StatusRequestTimeout,
-			"Request body did not arrive within %s; send it faster or raise request.body.timeout.ms.", l.timeout)
+		return nil, apierr.New(apierr.CodeRequestTimeout, "Request body did not arrive within %s; send it faster or raise request.body.timeout.ms.", l.timeout)
 	}
 	_ = nethttp.NewResponseController(w).SetReadDeadline(time.Time{})
 	return b, err

@@ -8,7 +8,7 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // The operations endpoints are not part of Confluent's API: liveness,
@@ -54,9 +54,8 @@ func (s *Server) readyz(w nethttp.ResponseWriter, r *nethttp.Request, _ httprout
 		_ = c.json(nethttp.StatusOK, healthBody{"ready"})
 		return
 	}
-	re := &kafka.Error{Status: nethttp.StatusServiceUnavailable, Code: nethttp.StatusServiceUnavailable,
-		Message: "Not ready: " + err.Error()}
-	var ke *kafka.Error
+	re := apierr.New(apierr.CodeUnavailable, "Not ready: %s", err.Error())
+	var ke *apierr.Error
 	if errors.As(err, &ke) {
 		re.Message, re.Err = "Not ready: "+ke.Message, ke.Err
 	}

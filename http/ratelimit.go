@@ -2,13 +2,12 @@ package http
 
 import (
 	"context"
-	nethttp "net/http"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/time/rate"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // RateLimitConfig is the reference's generic request rate limiter
@@ -34,8 +33,7 @@ type RateLimitConfig struct {
 const rateLimitedClusters = 1024
 
 // errRateLimited is the reference's answer of its generic limiter.
-var errRateLimited = kafka.Errorf(nethttp.StatusTooManyRequests, nethttp.StatusTooManyRequests,
-	"Request rate limit exceeded: The rate limit of requests per second has been exceeded.")
+var errRateLimited = apierr.New(apierr.CodeTooManyRequests, "Request rate limit exceeded: The rate limit of requests per second has been exceeded.")
 
 type rateLimiter struct {
 	cfg      RateLimitConfig

@@ -10,6 +10,7 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -75,9 +76,9 @@ func (c *call) decodeBytes(b []byte, v any) error {
 	var se *codec.SyntaxError
 	switch {
 	case errors.As(err, &uf):
-		return kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "%s", uf.Error())
+		return apierr.New(apierr.CodeUnprocessableEntity, "%s", uf.Error())
 	case errors.As(err, &se):
-		return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "%s", se.Error())
+		return apierr.New(apierr.CodeBadRequest, "%s", se.Error())
 	}
 	return err
 }
@@ -119,7 +120,7 @@ func (s *Server) wrap(rt route) httprouter.Handle {
 		c.media = media
 		if rt.consumes != nil && r.ContentLength != 0 && !contentTypeIs(r.Header.Get("Content-Type"), rt.consumes...) {
 			c.media = s.errorMedia(r)
-			s.writeError(c, kafka.Errorf(nethttp.StatusUnsupportedMediaType, nethttp.StatusUnsupportedMediaType, "HTTP 415 Unsupported Media Type"))
+			s.writeError(c, apierr.New(apierr.CodeUnsupportedMedia, "HTTP 415 Unsupported Media Type"))
 			return
 		}
 		if err := s.identify(c); err != nil {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec"
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // Config configures the HTTP API.
@@ -110,10 +110,10 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 		if err := s.configTypeNotFound(c.r.URL.Path); err != nil {
 			return err
 		}
-		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
+		return apierr.New(apierr.CodeNotFound, "HTTP 404 Not Found")
 	}))
 	r.MethodNotAllowed = s.guardPlain("method_not_allowed", s.plain("method_not_allowed", func(c *call) error {
-		return kafka.Errorf(nethttp.StatusMethodNotAllowed, nethttp.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
+		return apierr.New(apierr.CodeMethodNotAllowed, "HTTP 405 Method Not Allowed")
 	}))
 	r.PanicHandler = s.recovered
 	s.router = r
@@ -187,5 +187,5 @@ func (s *Server) routes() []route {
 func (s *Server) recovered(w nethttp.ResponseWriter, r *nethttp.Request, v any) {
 	s.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
 	c := &call{w: &recorder{ResponseWriter: w}, r: r, media: mediaJSON, start: time.Now()}
-	s.writeError(c, kafka.Errorf(nethttp.StatusInternalServerError, nethttp.StatusInternalServerError, "Internal Server Error"))
+	s.writeError(c, apierr.New(apierr.CodeInternal, "Internal Server Error"))
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -97,7 +98,7 @@ type v2CreateRequest struct {
 }
 
 func errInvalidConsumerConfig(format string, args ...any) error {
-	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidConsumerConfig, "Invalid consumer configuration: "+format, args...)
+	return apierr.New(apierr.CodeInvalidConsumerConfig, "Invalid consumer configuration: "+format, args...)
 }
 
 func (s *Server) v2CreateConsumer(c *call) error {
@@ -125,7 +126,7 @@ func (s *Server) v2CreateConsumer(c *call) error {
 		case "binary", "json", "avro", "jsonschema", "protobuf":
 			o.Format = f
 		default:
-			return kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "Invalid format type.")
+			return apierr.New(apierr.CodeUnprocessableEntity, "Invalid format type.")
 		}
 	}
 	if req.AutoOffsetReset != nil {
@@ -151,8 +152,7 @@ func (s *Server) v2CreateConsumer(c *call) error {
 		}
 		n, err := strconv.ParseInt(f.s, 10, 64)
 		if err != nil || n < -1 || n > 10_000_000 {
-			return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidConsumerConfigConstraint,
-				"Invalid consumer configuration. It does not abide by the constraints: fetch.min.bytes must be from -1 to 10000000, got %s", f.s)
+			return apierr.New(apierr.CodeInvalidConsumerConfigConstraint, "Invalid consumer configuration. It does not abide by the constraints: fetch.min.bytes must be from -1 to 10000000, got %s", f.s)
 		}
 		o.FetchMinBytes = n
 	}
@@ -250,12 +250,10 @@ func (s *Server) v2Records(c *call) error {
 		return err
 	}
 	if format != want {
-		return kafka.Errorf(nethttp.StatusNotAcceptable, kafka.CodeConsumerFormatMismatch,
-			"The requested embedded data format does not match the deserializer for this consumer instance")
+		return apierr.New(apierr.CodeConsumerFormatMismatch, "The requested embedded data format does not match the deserializer for this consumer instance")
 	}
 	if format != "binary" && format != "json" && s.cfg.Deserializer == nil {
-		return kafka.Errorf(408, kafka.CodeSerialization,
-			"Error deserializing records: Schema Registry not defined, no Schema Registry client available to deserialize message.")
+		return apierr.New(apierr.CodeSerialization, "Error deserializing records: Schema Registry not defined, no Schema Registry client available to deserialize message.")
 	}
 	q := c.r.URL.Query()
 	timeout, _ := strconv.ParseInt(q.Get("timeout"), 10, 64)
@@ -369,7 +367,7 @@ func consumedRecord(r actors.ConsumedRecord, key, value any) v2ConsumedRecord {
 }
 
 func errDeserialize(what string, r actors.ConsumedRecord, err error) error {
-	return kafka.Errorf(408, kafka.CodeSerialization, "Error deserializing %s of the record at offset %d of %s-%d: %v",
+	return apierr.New(apierr.CodeSerialization, "Error deserializing %s of the record at offset %d of %s-%d: %v",
 		what, r.Offset, r.Topic, r.Partition, err)
 }
 
@@ -511,7 +509,7 @@ func (s *Server) v2Seek(c *call) error {
 	var offsets []actors.TopicPartitionOffset
 	for _, o := range req.Offsets {
 		if o.Offset < 0 {
-			return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: offset %d of %s-%d is negative", o.Offset, o.Topic, o.Partition)
+			return apierr.New(apierr.CodeBadRequest, "Bad Request: offset %d of %s-%d is negative", o.Offset, o.Topic, o.Partition)
 		}
 		offsets = append(offsets, actors.TopicPartitionOffset{Topic: o.Topic, Partition: o.Partition, Offset: o.Offset})
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -90,7 +91,7 @@ func (s *Server) v2Produce(c *call) error {
 		return err
 	}
 	if len(req.Records) == 0 {
-		return kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "records must not be empty")
+		return apierr.New(apierr.CodeUnprocessableEntity, "records must not be empty")
 	}
 	format := c.r.Header.Get("Content-Type")
 	schemaFormat := v2SchemaFormat(format)
@@ -166,13 +167,13 @@ func v2Sides(f codec.Format, req v2ProduceRequest) (v2SchemaSides, error) {
 		case present(schema):
 			var text string
 			if err := json.Unmarshal(schema, &text); err != nil {
-				return nil, kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "%s_schema must be a string holding the schema", name)
+				return nil, apierr.New(apierr.CodeUnprocessableEntity, "%s_schema must be a string holding the schema", name)
 			}
 			d.Schema = &text
 		case present(id):
 			var n int32
 			if err := json.Unmarshal(id, &n); err != nil {
-				return nil, kafka.Errorf(nethttp.StatusUnprocessableEntity, nethttp.StatusUnprocessableEntity, "%s_schema_id must be a whole number", name)
+				return nil, apierr.New(apierr.CodeUnprocessableEntity, "%s_schema_id must be a whole number", name)
 			}
 			d.SchemaID = &n
 		default:
@@ -195,13 +196,12 @@ func v2Sides(f codec.Format, req v2ProduceRequest) (v2SchemaSides, error) {
 func (s *Server) v2SchemaRecord(ctx context.Context, topic string, r v2Record, sides v2SchemaSides, rec *actors.ProduceRecord, resp *v2ProduceResponse) error {
 	switch {
 	case present(r.Key) && sides.key == nil:
-		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeKeySchemaMissing, "Request includes keys but does not include key schema")
+		return apierr.New(apierr.CodeKeySchemaMissing, "Request includes keys but does not include key schema")
 	case present(r.Value) && sides.value == nil:
-		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeValueSchemaMissing, "Request includes values but does not include value schema")
+		return apierr.New(apierr.CodeValueSchemaMissing, "Request includes values but does not include value schema")
 	}
 	if _, none := s.serializer.(codec.Schemaless); none {
-		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeSerializeFailed,
-			"Error serializing message. Schema Registry not defined, no Schema Registry client available to serialize message.")
+		return apierr.New(apierr.CodeSerializeFailed, "Error serializing message. Schema Registry not defined, no Schema Registry client available to serialize message.")
 	}
 	for _, side := range [2]struct {
 		isKey bool
@@ -237,8 +237,7 @@ func (s *Server) v2Send(c *call, topic string, recs []*actors.ProduceRecord, res
 	}
 	if err := s.sys.NewProduceStream().Produce(ctx, topic, recs, func(i int, r actors.ProduceResult) { results[i] <- r }); err != nil {
 		if ctx.Err() != nil && c.r.Context().Err() == nil {
-			return kafka.Errorf(nethttp.StatusTooManyRequests, nethttp.StatusTooManyRequests,
-				"Too many records in flight: no room for this request within the wait bound; send it again.")
+			return apierr.New(apierr.CodeTooManyRequests, "Too many records in flight: no room for this request within the wait bound; send it again.")
 		}
 		return err
 	}
@@ -261,9 +260,9 @@ func (s *Server) v2Send(c *call, topic string, recs []*actors.ProduceRecord, res
 		// The reference answers the whole request 401 or 403 when Kafka
 		// refused any record for authentication or authorization.
 		switch code {
-		case kafka.CodeKafkaAuthentication:
+		case apierr.CodeKafkaAuthentication:
 			status = nethttp.StatusUnauthorized
-		case kafka.CodeKafkaAuthorization:
+		case apierr.CodeKafkaAuthorization:
 			if status != nethttp.StatusUnauthorized {
 				status = nethttp.StatusForbidden
 			}
@@ -278,14 +277,14 @@ func (s *Server) v2Send(c *call, topic string, recs []*actors.ProduceRecord, res
 func v2OffsetError(topic string, rec *actors.ProduceRecord, err error) (int, string) {
 	re := kafka.Translate(err)
 	switch {
-	case re.Code == kafka.CodeKafkaAuthentication, re.Code == kafka.CodeKafkaAuthorization:
+	case re.Code == apierr.CodeKafkaAuthentication, re.Code == apierr.CodeKafkaAuthorization:
 		return re.Code, re.Message
-	case re.Code == kafka.CodeUnknownTopicOrPartition:
-		return kafka.CodeKafkaRetriable, fmt.Sprintf("Topic %s not present in metadata after 60000 ms.", topic)
-	case re.Code == kafka.CodePartitionNotFound:
-		return kafka.CodeKafkaRetriable, fmt.Sprintf("Partition %d of topic %s is not present in metadata after 60000 ms.", rec.Partition, topic)
-	case re.Code == kafka.CodeKafkaRetriable:
+	case re.Code == apierr.CodeUnknownTopicOrPartition:
+		return apierr.CodeKafkaRetriable, fmt.Sprintf("Topic %s not present in metadata after 60000 ms.", topic)
+	case re.Code == apierr.CodePartitionNotFound:
+		return apierr.CodeKafkaRetriable, fmt.Sprintf("Partition %d of topic %s is not present in metadata after 60000 ms.", rec.Partition, topic)
+	case re.Code == apierr.CodeKafkaRetriable:
 		return re.Code, re.Message
 	}
-	return kafka.CodeKafka, re.Message
+	return apierr.CodeKafka, re.Message
 }

@@ -1,10 +1,9 @@
 package http
 
 import (
-	nethttp "net/http"
 	"strings"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // Helpers every v3 handler uses: the cluster check, URLs and resource names
@@ -20,7 +19,7 @@ func (s *Server) cluster(c *call) (string, error) {
 		return "", err
 	}
 	if id != want {
-		return "", kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Cluster %s cannot be found.", want)
+		return "", apierr.New(apierr.CodeNotFound, "Cluster %s cannot be found.", want)
 	}
 	return id, nil
 }
@@ -28,13 +27,13 @@ func (s *Server) cluster(c *call) (string, error) {
 // errNotFound is the reference's bare NotFoundException, the answer of an
 // entity lookup that finds nothing.
 func errNotFound() error {
-	return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "HTTP 404 Not Found")
+	return apierr.New(apierr.CodeNotFound, "HTTP 404 Not Found")
 }
 
 // errEmptyBody is the reference's answer to a v3 request whose body is
 // missing or JSON null.
 func errEmptyBody() error {
-	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Request body is empty. Data is required.")
+	return apierr.New(apierr.CodeInvalidPayload, "Payload error. Request body is empty. Data is required.")
 }
 
 // v3URL is the absolute URL of /v3/clusters/{id}/segments...
@@ -70,7 +69,7 @@ func enumParam(c *call, name, enumName, def string, values ...string) (string, e
 			return allowed, nil
 		}
 	}
-	return "", kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "The valid values for %s do not include '%s'", enumName, v[0])
+	return "", apierr.New(apierr.CodeNotFound, "The valid values for %s do not include '%s'", enumName, v[0])
 }
 
 // decodeV3 reads a v3 request body into v: a missing or null body is 422

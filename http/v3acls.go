@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -71,7 +72,7 @@ const (
 // as its inventory of the code records it: "Bad Request: <detail>" (its
 // published spec shows the detail alone).
 func aclBadRequest(format string, args ...any) error {
-	return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: "+format, args...)
+	return apierr.New(apierr.CodeBadRequest, "Bad Request: "+format, args...)
 }
 
 // aclQuery reads the query of a search or a delete: the enum parameters,
@@ -217,15 +218,15 @@ func (s *Server) deleteACLs(c *call) error {
 
 // errNullPayload is the ACL resources' answer to a missing or null body.
 func errNullPayload() error {
-	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Null input provided. Data is required.")
+	return apierr.New(apierr.CodeInvalidPayload, "Payload error. Null input provided. Data is required.")
 }
 
 // decodeACLBody is decodeV3 with the ACL resources' message for a missing
 // body.
 func decodeACLBody(c *call, v any) error {
 	err := c.decodeV3(v)
-	var ke *kafka.Error
-	if errors.As(err, &ke) && ke.Code == kafka.CodeInvalidPayload {
+	var ke *apierr.Error
+	if errors.As(err, &ke) && ke.Code == apierr.CodeInvalidPayload {
 		return errNullPayload()
 	}
 	return err
@@ -254,13 +255,13 @@ func (r *createACLRequest) acl() (kafka.ACL, error) {
 			continue
 		}
 		if f.values != nil && !slices.Contains(f.values, *f.v) {
-			return kafka.ACL{}, kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Cannot deserialize value of type %s from String \"%s\": not one of the values accepted for Enum class: [%s]",
+			return kafka.ACL{}, apierr.New(apierr.CodeBadRequest, "Cannot deserialize value of type %s from String \"%s\": not one of the values accepted for Enum class: [%s]",
 				f.enum, *f.v, strings.Join(f.values, ", "))
 		}
 	}
 	if len(missing) > 0 {
 		// A mapping error, which the reference writes without a title.
-		return kafka.ACL{}, kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Missing required properties: %s", strings.Join(missing, " "))
+		return kafka.ACL{}, apierr.New(apierr.CodeBadRequest, "Missing required properties: %s", strings.Join(missing, " "))
 	}
 	a := kafka.ACL{
 		ResourceType: *r.ResourceType, ResourceName: *r.ResourceName, PatternType: *r.PatternType,
@@ -306,12 +307,12 @@ func (s *Server) createACLBatch(c *call) error {
 		return err
 	}
 	if req.Data == nil {
-		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Empty input provided. Data is required.")
+		return apierr.New(apierr.CodeInvalidPayload, "Payload error. Empty input provided. Data is required.")
 	}
 	acls := make([]kafka.ACL, 0, len(req.Data))
 	for _, r := range req.Data {
 		if r == nil {
-			return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Empty input provided. Data is required.")
+			return apierr.New(apierr.CodeInvalidPayload, "Payload error. Empty input provided. Data is required.")
 		}
 		a, err := r.acl()
 		if err != nil {

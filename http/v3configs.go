@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -378,7 +379,7 @@ func decodeAlterBody(c *call, v any) error {
 		return err
 	}
 	if emptyBody(b) {
-		return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Null input provided. Data is required.")
+		return apierr.New(apierr.CodeInvalidPayload, "Payload error. Null input provided. Data is required.")
 	}
 	return c.decodeBytes(b, v)
 }
@@ -401,8 +402,7 @@ func alterOps(entries *[]*alterEntry, field string) ([]kafka.ConfigOp, error) {
 		case *e.Operation == "DELETE":
 			op.Delete = true
 		default:
-			return nil, kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest,
-				"Bad Request: %s[].operation must be one of SET, DELETE, not '%s'.", field, *e.Operation)
+			return nil, apierr.New(apierr.CodeBadRequest, "Bad Request: %s[].operation must be one of SET, DELETE, not '%s'.", field, *e.Operation)
 		}
 		ops = append(ops, op)
 	}
@@ -410,7 +410,7 @@ func alterOps(entries *[]*alterEntry, field string) ([]kafka.ConfigOp, error) {
 }
 
 func errMissing(field string) error {
-	return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: %s is required.", field)
+	return apierr.New(apierr.CodeBadRequest, "Bad Request: %s is required.", field)
 }
 
 // noContent answers 204 with no body.
@@ -453,5 +453,5 @@ func (s *Server) configTypeNotFound(path string) error {
 	if !ok || typ == "" || strings.EqualFold(typ, "broker") {
 		return nil
 	}
-	return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "The valid values for Type do not include '%s'", typ)
+	return apierr.New(apierr.CodeNotFound, "The valid values for Type do not include '%s'", typ)
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -103,9 +104,9 @@ type consumerGroupLagSummaryData struct {
 // manager words the 404 its own way.
 func (s *Server) groupCluster(c *call) (string, error) {
 	id, err := s.cluster(c)
-	var ke *kafka.Error
+	var ke *apierr.Error
 	if errors.As(err, &ke) && ke.Status == nethttp.StatusNotFound {
-		return "", kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Cluster %s could not be found.", c.param("cluster_id"))
+		return "", apierr.New(apierr.CodeNotFound, "Cluster %s could not be found.", c.param("cluster_id"))
 	}
 	return id, err
 }
@@ -141,7 +142,7 @@ func (s *Server) consumerGroup(c *call, notFound func(group string) error) (stri
 // groupDoesNotExist is the answer of the consumer and assignment resources
 // for a group there is none of.
 func groupDoesNotExist(group string) error {
-	return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Consumer Group %s does not exist.", group)
+	return apierr.New(apierr.CodeNotFound, "Consumer Group %s does not exist.", group)
 }
 
 // groupConsumer is the consumer of the request; nil when its group has
@@ -259,7 +260,7 @@ func (s *Server) consumerAssignmentData(c *call, clusterID, group, consumer stri
 func (s *Server) assignedConsumer(c *call) (string, string, *kafka.GroupConsumer, error) {
 	id, group, m, err := s.groupConsumer(c)
 	if err == nil && m == nil {
-		err = kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Consumer %s does not exist.", c.param("consumer_id"))
+		err = apierr.New(apierr.CodeNotFound, "Consumer %s does not exist.", c.param("consumer_id"))
 	}
 	return id, group, m, err
 }
@@ -329,7 +330,7 @@ func (s *Server) listConsumerLags(c *call) error {
 		return err
 	}
 	if len(lags) == 0 {
-		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Consumer lags not found.")
+		return apierr.New(apierr.CodeNotFound, "Consumer lags not found.")
 	}
 	group := c.param("consumer_group_id")
 	data := make([]consumerLagData, 0, len(lags))
@@ -366,7 +367,7 @@ func (s *Server) getConsumerGroupLagSummary(c *call) error {
 	}
 	sum, ok := kafka.SummarizeLags(lags)
 	if !ok {
-		return kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound, "Consumer lags not found.")
+		return apierr.New(apierr.CodeNotFound, "Consumer lags not found.")
 	}
 	group := c.param("consumer_group_id")
 	top := sum.MaxLag

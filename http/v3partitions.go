@@ -4,6 +4,7 @@ import (
 	nethttp "net/http"
 	"strconv"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -183,7 +184,7 @@ func (s *Server) partitionOffsets(c *call) error {
 		if len(v) > 0 {
 			given = v[0]
 		}
-		return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: offset_type:%s is invalid", given)
+		return apierr.New(apierr.CodeBadRequest, "Bad Request: offset_type:%s is invalid", given)
 	}
 	id, err := s.cluster(c)
 	if err != nil {
@@ -215,8 +216,7 @@ func (s *Server) replicas(c *call) (string, int32, []kafka.Replica, error) {
 		return "", 0, nil, err
 	}
 	if !found {
-		return "", 0, nil, kafka.Errorf(nethttp.StatusNotFound, nethttp.StatusNotFound,
-			"Partition %d of topic %s could not be found on cluster %s.", pid, c.param("topic_name"), id)
+		return "", 0, nil, apierr.New(apierr.CodeNotFound, "Partition %d of topic %s could not be found on cluster %s.", pid, c.param("topic_name"), id)
 	}
 	return id, pid, p.Replicas, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -132,7 +133,7 @@ func appendInstant(b []byte, t time.Time) []byte {
 func checkCharset(c *call) error {
 	_, params, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
-		return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: Unsupported charset %s", cs)
+		return apierr.New(apierr.CodeBadRequest, "Bad Request: Unsupported charset %s", cs)
 	}
 	return nil
 }
@@ -475,7 +476,7 @@ type batchResponse struct {
 }
 
 func errBatch(msg string) error {
-	return kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidBatch, "%s", msg)
+	return apierr.New(apierr.CodeInvalidBatch, "%s", msg)
 }
 
 // batchID reads and checks the id of a batch entry: a JSON string of 1 to 80

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // FuzzDecodeBatch checks the records:batch decoder: any body gives entries
@@ -32,7 +32,7 @@ func FuzzDecodeBatch(f *testing.F) {
 		maxEntries := int(max)%50 + 1
 		ids, records, err := (&call{}).decodeBatch(body, maxEntries)
 		if err != nil {
-			var re *kafka.Error
+			var re *apierr.Error
 			if !errors.As(err, &re) || (re.Status != 400 && re.Status != 422) || re.Message == "" {
 				t.Fatalf("decoding %q: %T %v is not a 400 or 422 in the error model", body, err, err)
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -112,7 +113,7 @@ type createTopicRequest struct {
 // errMissingField is the answer to a body without a field the reference's
 // entity requires: its constructor fails, a 400.
 func errMissingField(name string) error {
-	return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Missing required field: %s.", name)
+	return apierr.New(apierr.CodeBadRequest, "Missing required field: %s.", name)
 }
 
 // newTopic checks a create request as the reference does and turns it into
@@ -130,8 +131,7 @@ func (req createTopicRequest) newTopic() (kafka.NewTopic, error) {
 	for k, brokers := range req.ReplicasAssignments {
 		p, err := strconv.ParseInt(k, 10, 32)
 		if err != nil {
-			return kafka.NewTopic{}, kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest,
-				"Cannot deserialize replicas_assignments: key '%s' is not a partition id.", k)
+			return kafka.NewTopic{}, apierr.New(apierr.CodeBadRequest, "Cannot deserialize replicas_assignments: key '%s' is not a partition id.", k)
 		}
 		if nt.Assignments == nil {
 			nt.Assignments = make(map[int32][]int32, len(req.ReplicasAssignments))
@@ -145,7 +145,7 @@ func (req createTopicRequest) newTopic() (kafka.NewTopic, error) {
 		nt.Configs = append(nt.Configs, kafka.TopicConfig{Name: *ce.Name, Value: ce.Value})
 	}
 	if !kafka.ValidTopicName(nt.Name) {
-		return kafka.NewTopic{}, kafka.Errorf(nethttp.StatusUnprocessableEntity, kafka.CodeInvalidPayload, "Payload error. Invalid topic name.")
+		return kafka.NewTopic{}, apierr.New(apierr.CodeInvalidPayload, "Payload error. Invalid topic name.")
 	}
 	return nt, nil
 }
@@ -183,10 +183,10 @@ type partitionsCountRequest struct {
 func (s *Server) updatePartitionsCount(c *call) error {
 	var req partitionsCountRequest
 	if err := c.decodeV3(&req); err != nil {
-		var ke *kafka.Error
-		if errors.As(err, &ke) && ke.Code == kafka.CodeInvalidPayload {
+		var ke *apierr.Error
+		if errors.As(err, &ke) && ke.Code == apierr.CodeInvalidPayload {
 			// The empty body, in this endpoint's own words.
-			return kafka.Errorf(ke.Status, ke.Code, "Payload error. Request body is empty. Partitions_count is required.")
+			return apierr.New(ke.Code, "Payload error. Request body is empty. Partitions_count is required.")
 		}
 		return err
 	}

@@ -2,7 +2,8 @@ package kafka
 
 import (
 	"context"
-	"net/http"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // BrokerReplicas lists the partition replicas a broker hosts, internal
@@ -18,7 +19,7 @@ func (a *Admin) BrokerReplicas(ctx context.Context, broker int32) ([]Replica, er
 		known = known || b.ID == broker
 	}
 	if !known {
-		return nil, Errorf(http.StatusNotFound, http.StatusNotFound, "Broker %d cannot be found.", broker)
+		return nil, apierr.New(apierr.CodeNotFound, "Broker %d cannot be found.", broker)
 	}
 	// The metadata's assignments are what the reference reads from the
 	// broker's log dirs, without a request per partition.

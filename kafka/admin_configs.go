@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // ConfigKind is what a set of configs belongs to.
@@ -122,7 +123,7 @@ type TopicConfigAlter struct {
 // TopicAlterFailure is a topic whose changes Kafka refused.
 type TopicAlterFailure struct {
 	Topic string
-	Err   *Error
+	Err   *apierr.Error
 }
 
 // Configs describes the configs of r, sorted by name. A missing topic is
@@ -252,7 +253,7 @@ func (a *Admin) checkBroker(ctx context.Context, id int32) error {
 	if slices.ContainsFunc(info.Brokers, func(b Broker) bool { return b.ID == id }) {
 		return nil
 	}
-	return Errorf(http.StatusNotFound, http.StatusNotFound, "Broker %d cannot be found.", id)
+	return apierr.New(apierr.CodeNotFound, "Broker %d cannot be found.", id)
 }
 
 // checkConfigNames is the reference's existence check before a safe alter:
@@ -273,7 +274,7 @@ func (a *Admin) checkConfigNames(ctx context.Context, rs []ConfigResource, ops [
 					return err
 				}
 			}
-			return Errorf(http.StatusNotFound, http.StatusNotFound, "Config %s cannot be found for %s %s in cluster %s.",
+			return apierr.New(apierr.CodeNotFound, "Config %s cannot be found for %s %s in cluster %s.",
 				op.Name, rs[i].typeName(), rs[i].Name, clusterID)
 		}
 	}
@@ -317,7 +318,7 @@ func (a *Admin) describeConfigs(ctx context.Context, rs []ConfigResource, skipMi
 
 // alterConfigs sends one IncrementalAlterConfigs for rs, rs[i] getting
 // ops[i], and returns each resource's error (nil when Kafka took it).
-func (a *Admin) alterConfigs(ctx context.Context, rs []ConfigResource, ops [][]ConfigOp, validateOnly bool) ([]*Error, error) {
+func (a *Admin) alterConfigs(ctx context.Context, rs []ConfigResource, ops [][]ConfigOp, validateOnly bool) ([]*apierr.Error, error) {
 	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
 	req.ValidateOnly = validateOnly
 	for i, r := range rs {
@@ -341,7 +342,7 @@ func (a *Admin) alterConfigs(ctx context.Context, rs []ConfigResource, ops [][]C
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Error, len(rs))
+	out := make([]*apierr.Error, len(rs))
 	for i, r := range rs {
 		rr := answers[i]
 		if err := kerr.ErrorForCode(rr.ErrorCode); err != nil {

@@ -3,13 +3,14 @@ package kafka
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sort"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // ConsumerGroup is a consumer group as the Java admin client describes it:
@@ -312,7 +313,7 @@ func (a *Admin) ConsumerLags(ctx context.Context, groupID string) ([]ConsumerLag
 		return nil, err
 	}
 	if g == nil {
-		return nil, Errorf(http.StatusNotFound, http.StatusNotFound, "Consumer Group %s could not be found.", groupID)
+		return nil, apierr.New(apierr.CodeNotFound, "Consumer Group %s could not be found.", groupID)
 	}
 	fetched, err := a.adm.FetchOffsets(ctx, groupID)
 	if err != nil {
@@ -324,7 +325,7 @@ func (a *Admin) ConsumerLags(ctx context.Context, groupID string) ([]ConsumerLag
 	committed := fetched.Partitions()
 	topics := committed.Topics()
 	if len(topics) == 0 {
-		return nil, Errorf(http.StatusNotFound, http.StatusNotFound, "Consumer group offsets could not be found.")
+		return nil, apierr.New(apierr.CodeNotFound, "Consumer group offsets could not be found.")
 	}
 	ends, err := a.adm.ListCommittedOffsets(ctx, topics...)
 	if err != nil {

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // ClientPool hands out the clients a request reaches Kafka with: the
@@ -155,8 +156,7 @@ func (p *ClientPool) Acquire(ctx context.Context) (*Lease, error) {
 		select {
 		case <-freed:
 		case <-wait:
-			return nil, Errorf(http.StatusTooManyRequests, http.StatusTooManyRequests,
-				"Too many callers use Kafka through this proxy at once: all %d client places (kafka.identity.clients.max) are in use; try again later.", p.cfg.Identity.MaxClients)
+			return nil, apierr.New(apierr.CodeTooManyRequests, "Too many callers use Kafka through this proxy at once: all %d client places (kafka.identity.clients.max) are in use; try again later.", p.cfg.Identity.MaxClients)
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

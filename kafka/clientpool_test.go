@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // saslCluster is a kfake cluster that authenticates users u0..u(n-1), with
@@ -83,7 +85,7 @@ func TestClientPoolBoundsAndReferences(t *testing.T) {
 	// Both places leased: a new caller waits, then gets 429.
 	start := time.Now()
 	_, err := p.Acquire(as("u3", "p3"))
-	var re *Error
+	var re *apierr.Error
 	if !errors.As(err, &re) || re.Status != 429 || time.Since(start) < 250*time.Millisecond {
 		t.Fatalf("a caller beyond the cap got %v after %v, want 429 after the wait", err, time.Since(start))
 	}

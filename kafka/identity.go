@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // Credentials are a caller's own Kafka credentials, taken from its HTTP
@@ -118,7 +119,6 @@ func (c Credentials) key(cfg IdentityConfig) string {
 
 // ErrNoCredentials is the answer to a request without credentials when
 // pass-through is on: nothing may reach Kafka as the proxy itself.
-func ErrNoCredentials() *Error {
-	return Errorf(http.StatusUnauthorized, http.StatusUnauthorized,
-		"Unauthorized: this proxy passes each caller's identity to Kafka; send your Kafka credentials (HTTP Basic or a bearer token, as WWW-Authenticate says).")
+func ErrNoCredentials() *apierr.Error {
+	return apierr.New(apierr.CodeUnauthorized, "Unauthorized: this proxy passes each caller's identity to Kafka; send your Kafka credentials (HTTP Basic or a bearer token, as WWW-Authenticate says).")
 }

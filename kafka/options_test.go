@@ -18,6 +18,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 func TestParseJAAS(t *testing.T) {
@@ -172,7 +174,7 @@ func TestTranslate(t *testing.T) {
 		{context.DeadlineExceeded, 500, 50003, "Timed out waiting for the Kafka cluster. Check that bootstrap.servers is reachable."},
 		{kgo.ErrRecordRetries, 500, 50003, "Kafka did not acknowledge the record in time: " + kgo.ErrRecordRetries.Error()},
 		{ErrDeliveryTimeout("t", 1500*time.Millisecond, context.DeadlineExceeded), 500, 50003, "Expiring the record for topic t: 1500 ms has passed since it was sent without an answer from Kafka (producer.delivery.timeout.ms); it may or may not have been written."},
-		{Errorf(409, 40902, "Consumer with specified consumer ID already exists in the specified consumer group."), 409, 40902, "Consumer with specified consumer ID already exists in the specified consumer group."},
+		{apierr.New(40902, "Consumer with specified consumer ID already exists in the specified consumer group."), 409, 40902, "Consumer with specified consumer ID already exists in the specified consumer group."},
 	}
 	for _, tc := range cases {
 		e := Translate(tc.err)

@@ -8,6 +8,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // Producer is the proxy's one producer client, shared by every topic: a
@@ -106,18 +108,16 @@ func (p *Producer) Close() { p.cl.Close() }
 // delivery timeout, as the reference answers the Java producer's expiry
 // ("Expiring 1 record(s) for t-0: 120000 ms has passed since batch
 // creation"): a retriable Kafka error, 500 50003.
-func ErrDeliveryTimeout(topic string, timeout time.Duration, cause error) *Error {
-	return &Error{Status: 500, Code: CodeKafkaRetriable,
-		Message: fmt.Sprintf("Expiring the record for topic %s: %d ms has passed since it was sent without an answer from Kafka (producer.delivery.timeout.ms); it may or may not have been written.",
-			topic, timeout.Milliseconds()),
-		Err: cause}
+func ErrDeliveryTimeout(topic string, timeout time.Duration, cause error) *apierr.Error {
+	return apierr.Wrap(cause, apierr.CodeKafkaRetriable,
+		"Expiring the record for topic %s: %d ms has passed since it was sent without an answer from Kafka (producer.delivery.timeout.ms); it may or may not have been written.",
+		topic, timeout.Milliseconds())
 }
 
 // ErrTopicNotFound answers a produce to a topic Kafka does not have.
-func ErrTopicNotFound(topic string) *Error {
-	return &Error{Status: 404, Code: CodeUnknownTopicOrPartition,
-		Message: "This server does not host this topic-partition.",
-		Err:     fmt.Errorf("topic %q not found: %w", topic, kerr.UnknownTopicOrPartition)}
+func ErrTopicNotFound(topic string) *apierr.Error {
+	return apierr.Wrap(fmt.Errorf("topic %q not found: %w", topic, kerr.UnknownTopicOrPartition),
+		apierr.CodeUnknownTopicOrPartition, "This server does not host this topic-partition.")
 }
 
 // Partitions returns how many partitions topic has, asking the cluster.

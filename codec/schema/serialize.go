@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
 // resolved is the schema a key or value is written with.
@@ -53,8 +54,7 @@ func (r *Registry) Serialize(ctx context.Context, topic string, isKey bool, d *c
 	b := make([]byte, 5, 5+len(d.Raw)+8)
 	binary.BigEndian.PutUint32(b[1:], uint32(res.id))
 	if out.Bytes, err = res.p.encode(b, d.Raw); err != nil {
-		return codec.Serialized{}, &codec.Error{Status: http.StatusBadRequest, Code: http.StatusBadRequest,
-			Message: "Bad Request: Failed to convert JSON to " + string(res.p.format()) + ": " + err.Error()}
+		return codec.Serialized{}, apierr.New(apierr.CodeBadRequest, "Bad Request: Failed to convert JSON to %s: %s", res.p.format(), err.Error())
 	}
 	return out, nil
 }
@@ -111,8 +111,7 @@ func (r *Registry) resolve(ctx context.Context, topic string, isKey bool, d *cod
 		v := int(*d.SchemaVersion)
 		ss, err := r.schemaByVersion(ctx, subject, v)
 		if isNotFound(err) {
-			return resolved{}, &codec.Error{Status: http.StatusBadRequest, Code: http.StatusBadRequest,
-				Message: fmt.Sprintf("Bad Request: Schema does not exist for subject: %s, version: %d", subject, v)}
+			return resolved{}, apierr.New(apierr.CodeBadRequest, "Bad Request: Schema does not exist for subject: %s, version: %d", subject, v)
 		}
 		if err != nil {
 			return resolved{}, registryFailure(err, fmt.Sprintf("Error when fetching schema version. subject = %s, version = %d", subject, v))
@@ -155,8 +154,7 @@ func (r *Registry) subject(topic string, isKey bool, d *codec.Data, p parsedSche
 	switch strategy {
 	case RecordName, TopicRecordName:
 		if p == nil {
-			return "", &codec.Error{Status: http.StatusBadRequest, Code: http.StatusBadRequest,
-				Message: fmt.Sprintf("Bad Request: Cannot use schema_subject_strategy=%s without schema_id or schema.", strategy)}
+			return "", apierr.New(apierr.CodeBadRequest, "Bad Request: Cannot use schema_subject_strategy=%s without schema_id or schema.", strategy)
 		}
 		if strategy == RecordName {
 			return p.name(), nil
@@ -171,8 +169,8 @@ func (r *Registry) subject(topic string, isKey bool, d *codec.Data, p parsedSche
 
 // serializeError is the reference's 42207 for a schema that cannot be
 // used.
-func serializeError(msg string) *codec.Error {
-	return &codec.Error{Status: http.StatusUnprocessableEntity, Code: 42207, Message: "Error serializing message. " + msg}
+func serializeError(msg string) *apierr.Error {
+	return apierr.New(apierr.CodeSerializeFailed, "Error serializing message. %s", msg)
 }
 
 // registryFailure answers a failed registry call: the registry's own
@@ -183,13 +181,12 @@ func registryFailure(err error, doing string) error {
 	if errors.As(err, &re) {
 		switch {
 		case re.StatusCode == http.StatusUnauthorized:
-			return &codec.Error{Status: http.StatusUnauthorized, Code: 40101, Message: "Schema Registry authentication failed: " + re.Error()}
+			return apierr.New(apierr.CodeKafkaAuthentication, "Schema Registry authentication failed: %s", re.Error())
 		case re.StatusCode == http.StatusForbidden || re.ErrorCode == 40301:
-			return &codec.Error{Status: http.StatusForbidden, Code: 40301, Message: "Not authorized by the Schema Registry: " + re.Error()}
+			return apierr.New(apierr.CodeKafkaAuthorization, "Not authorized by the Schema Registry: %s", re.Error())
 		}
 	}
-	var ce *codec.Error
-	if errors.As(err, &ce) {
+	if ce, ok := apierr.As(err); ok {
 		return ce
 	}
 	return serializeError(doing)
@@ -200,7 +197,7 @@ func registryFailure(err error, doing string) error {
 func rawSchemaFailure(err error) error {
 	var ie *invalidSchemaError
 	if errors.As(err, &ie) {
-		return &codec.Error{Status: http.StatusBadRequest, Code: http.StatusBadRequest, Message: "Bad Request: Invalid schema: " + ie.Error()}
+		return apierr.New(apierr.CodeBadRequest, "Bad Request: Invalid schema: %s", ie.Error())
 	}
 	return referencesFailure(err)
 }
@@ -210,7 +207,7 @@ func rawSchemaFailure(err error) error {
 func schemaFailure(err error, id int) error {
 	var ie *invalidSchemaError
 	if errors.As(err, &ie) {
-		return &codec.Error{Status: http.StatusUnprocessableEntity, Code: 42205, Message: fmt.Sprintf("Invalid schema: schema %d: %s", id, ie.Error())}
+		return apierr.New(apierr.CodeInvalidSchema, "Invalid schema: schema %d: %s", id, ie.Error())
 	}
 	return referencesFailure(err)
 }
