@@ -152,7 +152,7 @@ func (s *Server) v2CreateConsumer(c *call) error {
 		}
 		n, err := strconv.ParseInt(f.s, 10, 64)
 		if err != nil || n < -1 || n > 10_000_000 {
-			return apierr.New(apierr.CodeInvalidConsumerConfigConstraint, "Invalid consumer configuration. It does not abide by the constraints: fetch.min.bytes must be from -1 to 10000000, got %s", f.s)
+			return apierr.NewStatus(422, apierr.CodeInvalidConsumerConfigConstraint, "Invalid consumer configuration. It does not abide by the constraints: fetch.min.bytes must be from -1 to 10000000, got %s", f.s)
 		}
 		o.FetchMinBytes = n
 	}

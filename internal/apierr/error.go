@@ -26,6 +26,14 @@ func New(code int, format string, args ...any) *Error {
 	return &Error{Status: StatusOf(code), Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// NewStatus is New for the few answers of the reference whose status does
+// not follow from their code (40001 is answered with a 422).
+func NewStatus(status, code int, format string, args ...any) *Error {
+	e := New(code, format, args...)
+	e.Status = status
+	return e
+}
+
 // Wrap is New with a cause, which errors.Is and errors.As see through the
 // returned error.
 func Wrap(cause error, code int, format string, args ...any) *Error {

@@ -28,6 +28,9 @@ func TestWrap(t *testing.T) {
 	if got, ok := As(errors.Join(errors.New("x"), e)); !ok || got != e {
 		t.Fatalf("As did not find the error in the chain")
 	}
+	if c := NewStatus(422, CodeInvalidConsumerConfigConstraint, "x"); c.Status != 422 || c.Code != 40001 {
+		t.Fatalf("NewStatus: %+v", c)
+	}
 	if m := e.WithMessage("other"); m.Message != "other" || e.Message != "Kafka went away" || m.Code != e.Code {
 		t.Fatalf("WithMessage: %+v, original %+v", m, e)
 	}
