@@ -1,6 +1,6 @@
 package actors
 
-import "github.com/kafka-rest-go/kafka-rest/telemetry"
+import "github.com/kafka-rest-go/kafka-rest/internal/telemetry"
 
 // Metrics returns the proxy's metrics, for the HTTP layer to count
 // requests and serve them.

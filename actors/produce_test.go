@@ -13,16 +13,16 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // produceSystem starts an embedded cluster with topics of 4 partitions and
 // an actor system on it.
 func produceSystem(t *testing.T, edit func(*ProduceConfig), topics ...string) *System {
 	t.Helper()
-	ecfg := kafka.DefaultEmbeddedConfig()
+	ecfg := embedded.DefaultConfig()
 	ecfg.Port = 0
-	e, err := kafka.StartEmbedded(ecfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := embedded.Start(ecfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/telemetry"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
-	"github.com/kafka-rest-go/kafka-rest/telemetry"
 )
 
 // Config configures the actor system.
@@ -78,7 +78,7 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		cfg.Metrics = telemetry.New(telemetry.DefaultConfig())
 	}
 	if cfg.Kafka.Hooks == nil {
-		cfg.Kafka.Hooks = cfg.Metrics.KafkaHooks
+		cfg.Kafka.Hooks = kafka.NewClientMetrics(cfg.Metrics).Hooks
 	}
 	// The client may buffer more than the credits allow in flight, so
 	// that handing it a record never fails for want of room.

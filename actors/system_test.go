@@ -13,6 +13,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // newSystem starts an actor system on the cluster at bootstrap; edit, if
@@ -39,9 +40,9 @@ func newSystem(t *testing.T, bootstrap string, edit func(*Config)) *System {
 }
 
 func TestClusterThroughTheAdminPool(t *testing.T) {
-	cfg := kafka.DefaultEmbeddedConfig()
+	cfg := embedded.DefaultConfig()
 	cfg.Port = 0
-	e, err := kafka.StartEmbedded(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := embedded.Start(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,16 +13,17 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 	resthttp "github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // TestRunAgainstAProxy runs every mode for a fixed count of records against
 // an in-process proxy on the embedded cluster: every record is counted as
 // a success, and the table shows each mode's ratio to native.
 func TestRunAgainstAProxy(t *testing.T) {
-	ecfg := kafka.DefaultEmbeddedConfig()
+	ecfg := embedded.DefaultConfig()
 	ecfg.Port = 0
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e, err := kafka.StartEmbedded(ecfg, log)
+	e, err := embedded.Start(ecfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func TestRunAgainstAProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sys.Shutdown(context.Background())
-	reg, err := schema.StartEmbedded("127.0.0.1:0")
+	reg, err := embedded.StartRegistry("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

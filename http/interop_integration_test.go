@@ -14,6 +14,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // TestConfluentPythonInterop checks byte compatibility with a decoder no
@@ -28,7 +29,7 @@ func TestConfluentPythonInterop(t *testing.T) {
 	if err != nil {
 		t.Fatalf("installing Confluent's Python client: %v", err)
 	}
-	reg, err := schema.StartEmbedded("127.0.0.1:0")
+	reg, err := embedded.StartRegistry("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,8 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/internal/telemetry"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
-	"github.com/kafka-rest-go/kafka-rest/telemetry"
 )
 
 // scrape reads /metrics into series (name with labels) and values.
@@ -337,7 +337,7 @@ func closedAddr(t *testing.T) string {
 // one the proxy serves: a renamed metric would leave a panel empty.
 func checkDashboard(t *testing.T, scraped map[string]float64) {
 	t.Helper()
-	b, err := os.ReadFile("../telemetry/grafana-dashboard.json")
+	b, err := os.ReadFile("../internal/telemetry/grafana-dashboard.json")
 	if err != nil {
 		t.Fatal(err)
 	}

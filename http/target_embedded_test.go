@@ -7,15 +7,15 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // target starts an embedded cluster for this test: the embedded tier.
 func target(t *testing.T) string {
 	t.Helper()
-	cfg := kafka.DefaultEmbeddedConfig()
+	cfg := embedded.DefaultConfig()
 	cfg.Port = 0
-	e, err := kafka.StartEmbedded(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := embedded.Start(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("starting the embedded cluster: %v", err)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafka-rest-go/kafka-rest/http"
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // configsEnv is a proxy on the test's cluster and that cluster's id.
@@ -602,9 +602,9 @@ func normalizeJSON(t *testing.T, v any) []byte {
 // TestV3TopicsConfigsKafkaFailures makes Kafka fail some topics for sure,
 // which only an embedded cluster's fault injection can, on either tier.
 func TestV3TopicsConfigsKafkaFailures(t *testing.T) {
-	cfg := kafka.DefaultEmbeddedConfig()
+	cfg := embedded.DefaultConfig()
 	cfg.Port = 0
-	emb, err := kafka.StartEmbedded(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	emb, err := embedded.Start(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -613,7 +613,7 @@ func TestV3TopicsConfigsKafkaFailures(t *testing.T) {
 	t1, t2, t3 := e.createTopic(t), e.createTopic(t), e.createTopic(t)
 
 	t.Run("refused topics of a multi-topic alter", func(t *testing.T) {
-		h := emb.Cluster().Fault(
+		h := emb.Fake().Fault(
 			kfake.Fault{Keys: []kmsg.Key{kmsg.IncrementalAlterConfigs}, Resource: t2, Err: kerr.InvalidConfig},
 			kfake.Fault{Keys: []kmsg.Key{kmsg.IncrementalAlterConfigs}, Resource: t3, Err: kerr.TopicAuthorizationFailed},
 		)
@@ -641,7 +641,7 @@ func TestV3TopicsConfigsKafkaFailures(t *testing.T) {
 	t.Run("a topic deleted while all are listed", func(t *testing.T) {
 		// Kafka answers for t2 as for a topic deleted between the listing
 		// and the description: it is no longer one of all topics.
-		h := emb.Cluster().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.DescribeConfigs}, Resource: t2, Err: kerr.UnknownTopicOrPartition})
+		h := emb.Fake().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.DescribeConfigs}, Resource: t2, Err: kerr.UnknownTopicOrPartition})
 		defer h.Remove()
 		r := e.p.do(t, "GET", "/v3/clusters/"+e.id+"/topics/-/configs", "").expect(t, 200, "application/json")
 		var topics []any

@@ -1,4 +1,4 @@
-package telemetry
+package kafka
 
 import (
 	"net"
@@ -10,7 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/internal/telemetry"
 )
 
 // maxBrokers bounds the broker series of each client role.
@@ -23,7 +23,7 @@ const maxBrokers = 256
 // in the role's live clients.
 type clientHooks struct {
 	role    string
-	brokers *bounded[*brokerSeries]
+	brokers *telemetry.Labels[*brokerSeries]
 
 	produceLatency, fetchLatency                     *metrics.PrometheusHistogram
 	producedBatches, producedRecords, producedBytes  *metrics.Counter
@@ -41,16 +41,18 @@ type brokerSeries struct {
 	written, writeErrors, read, readErrs *metrics.Counter
 }
 
-// KafkaHooks returns the hooks to give every franz-go client of role;
-// kafka.Config.Hooks takes this method.
-func (m *Metrics) KafkaHooks(role kafka.Role) []kgo.Hook {
-	return []kgo.Hook{m.clients[role]}
+// ClientMetrics are franz-go's client metrics for every role, registered in
+// one proxy's metrics: create them once per telemetry.Metrics.
+type ClientMetrics struct {
+	roles [3]*clientHooks // by Role
 }
 
-func (m *Metrics) newClientHooks() {
-	for _, role := range []kafka.Role{kafka.RoleProducer, kafka.RoleConsumer, kafka.RoleAdmin} {
+// NewClientMetrics registers the client series of every role in m.
+func NewClientMetrics(m *telemetry.Metrics) *ClientMetrics {
+	cm := &ClientMetrics{}
+	set := m.Set()
+	for _, role := range []Role{RoleProducer, RoleConsumer, RoleAdmin} {
 		name := role.String()
-		set := m.set
 		l := `{role="` + name + `"}`
 		h := &clientHooks{role: name, clients: make(map[*kgo.Client]struct{}),
 			produceLatency:     set.NewPrometheusHistogram(`kafka_rest_kafka_request_duration_seconds{role="` + name + `",request="produce"}`),
@@ -64,7 +66,7 @@ func (m *Metrics) newClientHooks() {
 			fetchedCompressed:  set.NewCounter("kafka_rest_kafka_fetch_compressed_bytes_total" + l),
 			throttled:          set.NewFloatCounter("kafka_rest_kafka_throttle_seconds_total" + l),
 		}
-		h.brokers = newBounded(maxBrokers, func(node string) *brokerSeries {
+		h.brokers = telemetry.NewLabels(maxBrokers, func(node string) *brokerSeries {
 			bl := `{role="` + name + `",node="` + node + `"}`
 			return &brokerSeries{
 				connects:      set.NewCounter("kafka_rest_kafka_connects_total" + bl),
@@ -83,8 +85,15 @@ func (m *Metrics) newClientHooks() {
 		set.NewGauge("kafka_rest_kafka_buffered_fetch_records"+l, func() float64 {
 			return float64(h.sum((*kgo.Client).BufferedFetchRecords))
 		})
-		m.clients[role] = h
+		cm.roles[role] = h
 	}
+	return cm
+}
+
+// Hooks returns the hooks to give every franz-go client of role;
+// Config.Hooks takes this method.
+func (cm *ClientMetrics) Hooks(role Role) []kgo.Hook {
+	return []kgo.Hook{cm.roles[role]}
 }
 
 // sum adds f over the live clients.
@@ -103,7 +112,7 @@ func (h *clientHooks) broker(meta kgo.BrokerMetadata) *brokerSeries {
 	if meta.NodeID < 0 {
 		node = "seed" // bootstrap connections, before the broker's id is known
 	}
-	return h.brokers.get(node, true)
+	return h.brokers.Get(node, true)
 }
 
 // OnNewClient implements kgo.HookNewClient.

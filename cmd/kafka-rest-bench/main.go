@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/bench"
-	"github.com/kafka-rest-go/kafka-rest/codec/schema"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 func main() {
@@ -80,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		url := *registry
 		if url == "" && slices.Contains(cfg.Modes, bench.ModeV3Avro) {
-			reg, err := schema.StartEmbedded("127.0.0.1:0")
+			reg, err := embedded.StartRegistry("127.0.0.1:0")
 			if err != nil {
 				fmt.Fprintln(stderr, "kafka-rest-bench:", err)
 				return 1

@@ -15,8 +15,9 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/cmd/kafka-rest/internal/properties"
 	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/internal/telemetry"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
-	"github.com/kafka-rest-go/kafka-rest/telemetry"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // envPrefix marks environment variables that set keys, as in Confluent's
@@ -189,8 +190,8 @@ func (c *config) listeners() []*url.URL {
 // embedded reports whether the proxy runs its own development cluster.
 func (c *config) embedded() bool { return len(splitList(c.str("bootstrap.servers"))) == 0 }
 
-func (c *config) embeddedConfig() kafka.EmbeddedConfig {
-	return kafka.EmbeddedConfig{
+func (c *config) embeddedConfig() embedded.Config {
+	return embedded.Config{
 		Port:             c.int("embedded.kafka.port"),
 		DataDir:          c.str("embedded.kafka.data.dir"),
 		RetentionMs:      c.int64("embedded.kafka.retention.ms"),

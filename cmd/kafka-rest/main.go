@@ -27,7 +27,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/http"
-	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 func main() {
@@ -87,17 +87,17 @@ func newLogger(cfg *config, w io.Writer) *slog.Logger {
 // the embedded cluster last.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	kcfg := cfg.kafkaConfig()
-	var embedded *kafka.Embedded
+	var dev *embedded.Cluster
 	if cfg.embedded() {
 		var err error
-		embedded, err = kafka.StartEmbedded(cfg.embeddedConfig(), log)
+		dev, err = embedded.Start(cfg.embeddedConfig(), log)
 		if err != nil {
 			return err
 		}
-		defer embedded.Close()
-		kcfg = cfg.kafkaConfig(embedded.Addr())
+		defer dev.Close()
+		kcfg = cfg.kafkaConfig(dev.Addr())
 		log.Warn("EMBEDDED DEVELOPMENT KAFKA CLUSTER: no bootstrap.servers is set, so kafka-rest runs an in-process Kafka for development only",
-			"bootstrap", embedded.Addr(), "cluster_id", embedded.ClusterID(),
+			"bootstrap", dev.Addr(), "cluster_id", dev.ClusterID(),
 			"storage", storage(cfg.str("embedded.kafka.data.dir")),
 			"retention_ms", cfg.int64("embedded.kafka.retention.ms"), "retention_bytes", cfg.int64("embedded.kafka.retention.bytes"))
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
+	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // schemaTLS is the registry client's TLS from the schema.registry.ssl.*
@@ -78,7 +79,7 @@ func startSchemaRegistry(c *config, log *slog.Logger) (*schema.Registry, func(),
 	urls := splitList(c.str("schema.registry.url"))
 	stop := func() {}
 	if c.embeddedSchemaRegistry() {
-		e, err := schema.StartEmbedded(net.JoinHostPort("127.0.0.1", strconv.Itoa(c.int("embedded.schema.registry.port"))))
+		e, err := embedded.StartRegistry(net.JoinHostPort("127.0.0.1", strconv.Itoa(c.int("embedded.schema.registry.port"))))
 		if err != nil {
 			return nil, stop, err
 		}

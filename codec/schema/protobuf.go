@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
@@ -161,4 +162,21 @@ func messageAt(fd protoreflect.FileDescriptor, index []int) (protoreflect.Messag
 		return nil, errors.New("empty message index")
 	}
 	return md, nil
+}
+
+// SerializedProtobuf compiles a .proto schema, whose imports are in refs
+// (import name to schema text), into a serialized FileDescriptorProto: what
+// Confluent's registry answers for a Protobuf schema asked for with
+// ?format=serialized. ok is false for a schema that already is in that
+// form, or is not Protobuf text.
+func SerializedProtobuf(text string, refs map[string]string) (b []byte, ok bool, err error) {
+	if descriptorProto(text) != nil {
+		return nil, false, nil
+	}
+	p, err := parseProtobuf(text, refs)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err = proto.Marshal(protodesc.ToFileDescriptorProto(p.file))
+	return b, err == nil, err
 }

@@ -8,12 +8,12 @@ import (
 // otherLabel is the label value every value beyond the cap shares.
 const otherLabel = "other"
 
-// bounded hands out the series of a label's values (topics, groups,
+// Labels hands out the series of a label's values (topics, groups,
 // brokers) up to a cap; every value beyond it shares the "other" series,
 // so that clients naming any number of topics cannot grow the metrics
 // without bound. Values are never evicted: a counter that disappears and
 // comes back would read as a reset.
-type bounded[S any] struct {
+type Labels[S any] struct {
 	mu    sync.RWMutex
 	max   int
 	byVal map[string]S
@@ -22,15 +22,17 @@ type bounded[S any] struct {
 	build func(escaped string) S
 }
 
-func newBounded[S any](max int, build func(escaped string) S) *bounded[S] {
-	return &bounded[S]{max: max, byVal: make(map[string]S), other: build(otherLabel), build: build}
+// NewLabels returns the series of up to max values of a label, each made by
+// build from the value, escaped for Prometheus, on its first admitted use.
+func NewLabels[S any](max int, build func(escaped string) S) *Labels[S] {
+	return &Labels[S]{max: max, byVal: make(map[string]S), other: build(otherLabel), build: build}
 }
 
-// get returns v's series. A value not seen before gets its own only when
+// Get returns v's series. A value not seen before gets its own only when
 // admit is true and the cap allows; otherwise it shares "other". Callers
 // admit a value once it proved real (a topic that took a record), so that
 // requests naming made-up topics cannot take the slots of real ones.
-func (b *bounded[S]) get(v string, admit bool) S {
+func (b *Labels[S]) Get(v string, admit bool) S {
 	b.mu.RLock()
 	s, ok := b.byVal[v]
 	b.mu.RUnlock()

@@ -22,10 +22,9 @@ func DefaultConfig() Config { return Config{MaxLabelValues: 500} }
 // Metrics is one proxy's metrics. Its methods are safe for concurrent use
 // and cost a map lookup and atomic adds.
 type Metrics struct {
-	set     *metrics.Set
-	topics  *bounded[*produceSeries]
-	groups  *bounded[*metrics.Counter]
-	clients [3]*clientHooks // by kafka.Role
+	set    *metrics.Set
+	topics *Labels[*produceSeries]
+	groups *Labels[*metrics.Counter]
 }
 
 // produceSeries are a topic's produce counters.
@@ -41,19 +40,22 @@ func New(cfg Config) *Metrics {
 	}
 	set := metrics.NewSet()
 	m := &Metrics{set: set}
-	m.topics = newBounded(cfg.MaxLabelValues, func(topic string) *produceSeries {
+	m.topics = NewLabels(cfg.MaxLabelValues, func(topic string) *produceSeries {
 		return &produceSeries{
 			records: set.NewCounter(`kafka_rest_produced_records_total{topic="` + topic + `"}`),
 			bytes:   set.NewCounter(`kafka_rest_produced_bytes_total{topic="` + topic + `"}`),
 			errors:  set.NewCounter(`kafka_rest_produce_errors_total{topic="` + topic + `"}`),
 		}
 	})
-	m.groups = newBounded(cfg.MaxLabelValues, func(group string) *metrics.Counter {
+	m.groups = NewLabels(cfg.MaxLabelValues, func(group string) *metrics.Counter {
 		return set.NewCounter(`kafka_rest_consumed_records_total{group="` + group + `"}`)
 	})
-	m.newClientHooks()
 	return m
 }
+
+// Set is the set every series of this proxy is registered in, for the
+// packages that add series of their own (franz-go's client hooks).
+func (m *Metrics) Set() *metrics.Set { return m.set }
 
 // WritePrometheus writes every metric in Prometheus text format: the
 // proxy's own, then the Go runtime's and the process's.
@@ -96,7 +98,7 @@ func (m *Metrics) Produced(topic string, records, bytes int64) {
 	if records == 0 {
 		return
 	}
-	s := m.topics.get(topic, true)
+	s := m.topics.Get(topic, true)
 	s.records.AddInt64(records)
 	s.bytes.AddInt64(bytes)
 }
@@ -108,7 +110,7 @@ func (m *Metrics) ProduceFailed(topic string, records int64) {
 	if records == 0 {
 		return
 	}
-	m.topics.get(topic, false).errors.AddInt64(records)
+	m.topics.Get(topic, false).errors.AddInt64(records)
 }
 
 // Consumed counts records a v2 consumer instance of group returned.
@@ -116,5 +118,5 @@ func (m *Metrics) Consumed(group string, records int) {
 	if records == 0 {
 		return
 	}
-	m.groups.get(group, true).AddInt64(int64(records))
+	m.groups.Get(group, true).AddInt64(int64(records))
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
 // series returns the sample lines of the proxy's own metrics.
@@ -102,8 +100,5 @@ func TestSetsOfTwoProxiesStayApart(t *testing.T) {
 	a.Produced("t", 1, 1)
 	if got := series(b, "kafka_rest_produced_records_total"); len(got) != 1 || got[0] != `kafka_rest_produced_records_total{topic="other"} 0` {
 		t.Fatalf("the second proxy's metrics hold %v", got)
-	}
-	if got := a.KafkaHooks(kafka.RoleProducer); len(got) != 1 || got[0] == b.KafkaHooks(kafka.RoleProducer)[0] {
-		t.Fatalf("hooks shared between proxies")
 	}
 }

@@ -1,4 +1,4 @@
-package kafka
+package embedded
 
 import (
 	"crypto/rand"
@@ -18,9 +18,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
-// EmbeddedConfig configures the in-process development cluster that runs
+// Config configures the in-process development cluster that runs
 // when no bootstrap.servers is given.
-type EmbeddedConfig struct {
+type Config struct {
 	// Port is the port the broker listens on, on 127.0.0.1; 0 picks one.
 	Port int
 	// DataDir, when set, persists the cluster there so it survives
@@ -37,9 +37,9 @@ type EmbeddedConfig struct {
 	AutoCreateTopics bool
 }
 
-// DefaultEmbeddedConfig returns the defaults of the embedded cluster.
-func DefaultEmbeddedConfig() EmbeddedConfig {
-	return EmbeddedConfig{
+// DefaultConfig returns the defaults of the embedded cluster.
+func DefaultConfig() Config {
+	return Config{
 		Port:           9092,
 		RetentionMs:    int64(time.Hour / time.Millisecond),
 		RetentionBytes: 256 << 20,
@@ -48,9 +48,9 @@ func DefaultEmbeddedConfig() EmbeddedConfig {
 	}
 }
 
-// Embedded is a running in-process Kafka cluster (franz-go's kfake) that
+// Cluster is a running in-process Kafka cluster (franz-go's kfake) that
 // native Kafka clients can reach on 127.0.0.1.
-type Embedded struct {
+type Cluster struct {
 	cluster *kfake.Cluster
 	addr    string
 	id      string
@@ -59,9 +59,9 @@ type Embedded struct {
 	once    sync.Once
 }
 
-// StartEmbedded starts the embedded cluster. It fails with a message that
+// Start starts the embedded cluster. It fails with a message that
 // says what to do when the port is taken.
-func StartEmbedded(cfg EmbeddedConfig, log *slog.Logger) (*Embedded, error) {
+func Start(cfg Config, log *slog.Logger) (*Cluster, error) {
 	id, err := clusterID(cfg.DataDir)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func StartEmbedded(cfg EmbeddedConfig, log *slog.Logger) (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded Kafka cluster: %w", err)
 	}
-	e := &Embedded{cluster: c, addr: c.ListenAddrs()[0], id: id, stop: make(chan struct{})}
+	e := &Cluster{cluster: c, addr: c.ListenAddrs()[0], id: id, stop: make(chan struct{})}
 	if cfg.RetentionCheck > 0 {
 		e.done.Add(1)
 		go e.retain(cfg.RetentionCheck)
@@ -105,7 +105,7 @@ func StartEmbedded(cfg EmbeddedConfig, log *slog.Logger) (*Embedded, error) {
 // retain applies retention on a timer: kfake applies it by itself only to
 // topics with explicit retention configs, so without this memory would grow
 // with every record ever produced.
-func (e *Embedded) retain(every time.Duration) {
+func (e *Cluster) retain(every time.Duration) {
 	defer e.done.Done()
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -120,16 +120,16 @@ func (e *Embedded) retain(every time.Duration) {
 }
 
 // Addr is the host:port Kafka clients bootstrap from.
-func (e *Embedded) Addr() string { return e.addr }
+func (e *Cluster) Addr() string { return e.addr }
 
 // ClusterID is the id the cluster reports in metadata.
-func (e *Embedded) ClusterID() string { return e.id }
+func (e *Cluster) ClusterID() string { return e.id }
 
 // Cluster gives tests access to kfake's control hooks.
-func (e *Embedded) Cluster() *kfake.Cluster { return e.cluster }
+func (e *Cluster) Fake() *kfake.Cluster { return e.cluster }
 
 // Close stops the cluster; it is safe to call more than once.
-func (e *Embedded) Close() {
+func (e *Cluster) Close() {
 	e.once.Do(func() {
 		close(e.stop)
 		e.done.Wait()

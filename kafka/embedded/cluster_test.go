@@ -1,4 +1,4 @@
-package kafka
+package embedded
 
 import (
 	"context"
@@ -18,14 +18,14 @@ import (
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func startEmbedded(t *testing.T, edit func(*EmbeddedConfig)) *Embedded {
+func startEmbedded(t *testing.T, edit func(*Config)) *Cluster {
 	t.Helper()
-	cfg := DefaultEmbeddedConfig()
+	cfg := DefaultConfig()
 	cfg.Port = 0
 	if edit != nil {
 		edit(&cfg)
 	}
-	e, err := StartEmbedded(cfg, quiet())
+	e, err := Start(cfg, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestEmbeddedServesNativeClients(t *testing.T) {
 
 func TestEmbeddedAutoCreateIsOffByDefault(t *testing.T) {
 	for _, auto := range []bool{false, true} {
-		e := startEmbedded(t, func(c *EmbeddedConfig) { c.AutoCreateTopics = auto })
+		e := startEmbedded(t, func(c *Config) { c.AutoCreateTopics = auto })
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		// Like Java producers, ask for auto-creation: the broker decides.
 		cl, err := kgo.NewClient(kgo.SeedBrokers(e.Addr()), kgo.AllowAutoTopicCreation(), kgo.UnknownTopicRetries(2))
@@ -95,9 +95,9 @@ func TestEmbeddedRefusesATakenPort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	cfg := DefaultEmbeddedConfig()
+	cfg := DefaultConfig()
 	cfg.Port = ln.Addr().(*net.TCPAddr).Port
-	_, err = StartEmbedded(cfg, quiet())
+	_, err = Start(cfg, quiet())
 	if err == nil || !strings.Contains(err.Error(), "set embedded.kafka.port to a free port") {
 		t.Fatalf("got %v, want an error saying what to do", err)
 	}
@@ -106,7 +106,7 @@ func TestEmbeddedRefusesATakenPort(t *testing.T) {
 // TestEmbeddedRetentionBoundsMemory: with a small retention.bytes and a
 // short check interval, old records are deleted on the timer.
 func TestEmbeddedRetentionBoundsMemory(t *testing.T) {
-	e := startEmbedded(t, func(c *EmbeddedConfig) {
+	e := startEmbedded(t, func(c *Config) {
 		c.RetentionBytes = 64 << 10
 		c.RetentionCheck = 100 * time.Millisecond
 	})
@@ -158,10 +158,10 @@ func TestEmbeddedDataDirSurvivesRestart(t *testing.T) {
 	defer cancel()
 	var id string
 	for round := range 2 {
-		cfg := DefaultEmbeddedConfig()
+		cfg := DefaultConfig()
 		cfg.Port = 0
 		cfg.DataDir = dir
-		e, err := StartEmbedded(cfg, quiet())
+		e, err := Start(cfg, quiet())
 		if err != nil {
 			t.Fatal(err)
 		}

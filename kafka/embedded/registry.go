@@ -1,4 +1,4 @@
-package schema
+package embedded
 
 import (
 	"bytes"
@@ -13,30 +13,29 @@ import (
 	"time"
 
 	json "github.com/goccy/go-json"
+	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protodesc"
 )
 
-// Embedded is an in-process development Schema Registry (franz-go's
+// Registry is an in-process development Schema Registry (franz-go's
 // srfake): in memory, no compatibility checks, no authentication. It is
 // started beside the embedded Kafka cluster so that the schema formats
 // work out of the box; never for production.
-type Embedded struct {
+type Registry struct {
 	srv  *http.Server
 	addr string
 	done chan struct{}
 }
 
-// StartEmbedded serves an in-memory registry on addr (host:port; port 0
+// StartRegistry serves an in-memory registry on addr (host:port; port 0
 // picks a free one).
-func StartEmbedded(addr string) (*Embedded, error) {
+func StartRegistry(addr string) (*Registry, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("embedded schema registry on %s (set embedded.schema.registry.port to a free port, or schema.registry.url to a registry of your own): %w", addr, err)
 	}
-	e := &Embedded{addr: ln.Addr().String(), done: make(chan struct{}),
+	e := &Registry{addr: ln.Addr().String(), done: make(chan struct{}),
 		srv: &http.Server{Handler: serializedProtobuf(srfake.NewRegistry().Handler()), ReadHeaderTimeout: 10 * time.Second}}
 	go func() {
 		defer close(e.done)
@@ -62,8 +61,8 @@ func serializedProtobuf(next http.Handler) http.Handler {
 			Schema     string               `json:"schema"`
 			References []sr.SchemaReference `json:"references"`
 		}
-		if status == http.StatusOK && json.Unmarshal(body, &s) == nil && s.Type == "PROTOBUF" && descriptorProto(s.Schema) == nil {
-			if b64, err := serializeProtobuf(r, next, s.Schema, s.References, 0); err == nil {
+		if status == http.StatusOK && json.Unmarshal(body, &s) == nil && s.Type == "PROTOBUF" {
+			if b64, ok := serializeProtobuf(r, next, s.Schema, s.References); ok {
 				var m map[string]any
 				if json.Unmarshal(body, &m) == nil {
 					m["schema"] = b64
@@ -78,11 +77,9 @@ func serializedProtobuf(next http.Handler) http.Handler {
 }
 
 // serializeProtobuf compiles a .proto schema, its references read from
-// the registry's own handler, into a base64 FileDescriptorProto.
-func serializeProtobuf(r *http.Request, h http.Handler, text string, refs []sr.SchemaReference, depth int) (string, error) {
-	if depth > maxReferenceDepth {
-		return "", fmt.Errorf("schema references nest deeper than %d", maxReferenceDepth)
-	}
+// the registry's own handler, into a base64 FileDescriptorProto; ok is
+// false when it cannot, and the schema is answered as it is.
+func serializeProtobuf(r *http.Request, h http.Handler, text string, refs []sr.SchemaReference) (b64 string, ok bool) {
 	files := make(map[string]string)
 	for _, ref := range refs {
 		req := r.Clone(r.Context())
@@ -90,19 +87,15 @@ func serializeProtobuf(r *http.Request, h http.Handler, text string, refs []sr.S
 		status, body := capture(h, req)
 		var dep sr.SubjectSchema
 		if status != http.StatusOK || json.Unmarshal(body, &dep) != nil {
-			return "", fmt.Errorf("reference %s: status %d", ref.Name, status)
+			return "", false
 		}
 		files[ref.Name] = dep.Schema.Schema
 	}
-	p, err := parseProtobuf(text, files)
-	if err != nil {
-		return "", err
+	b, ok, err := schema.SerializedProtobuf(text, files)
+	if !ok || err != nil {
+		return "", false
 	}
-	b, err := proto.Marshal(protodesc.ToFileDescriptorProto(p.file))
-	if err != nil {
-		return "", err
-	}
-	return base64.StdEncoding.EncodeToString(b), nil
+	return base64.StdEncoding.EncodeToString(b), true
 }
 
 // capture runs a handler and returns its status and body.
@@ -123,10 +116,10 @@ func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 func (r *recorder) WriteHeader(status int)      { r.status = status }
 
 // URL is the registry's base URL.
-func (e *Embedded) URL() string { return "http://" + e.addr }
+func (e *Registry) URL() string { return "http://" + e.addr }
 
 // Close stops the registry; what it held is gone.
-func (e *Embedded) Close() {
+func (e *Registry) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = e.srv.Shutdown(ctx)
