@@ -3,6 +3,7 @@ package actors
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -10,16 +11,79 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
-// adminPool hands admin calls to idle workers. A worker runs one call at a
-// time, so a slow call (a CreateTopics waiting on the controller) holds one
-// worker and never delays calls that another worker can take.
-type adminPool struct {
-	size int
-	idle chan *actor.PID // a worker is here exactly when it has no call
+// AdminPool runs admin calls on a fixed number of worker actors. A worker
+// runs one call at a time, so a slow call (a CreateTopics waiting on the
+// controller) holds one worker and never delays calls another worker can
+// take; callers beyond the pool's size wait for a free worker, as long as
+// their context lets them.
+//
+// Every call runs with the admin client of its caller's lease (the proxy's
+// own, or in identity pass-through mode the caller's): see Admin.
+type AdminPool struct {
+	send    func(pid *actor.PID, m any)
+	clients *kafka.ClientPool
+	size    int
+	idle    chan *actor.PID // a worker is here exactly when it has no call
+	// clusterID is the cluster's id once known: it never changes, and
+	// every v3 request checks its path against it.
+	clusterID atomic.Pointer[string]
 }
 
-func newAdminPool(size int) *adminPool {
-	return &adminPool{size: size, idle: make(chan *actor.PID, size)}
+func newAdminPool(size int, clients *kafka.ClientPool) *AdminPool {
+	return &AdminPool{clients: clients, size: size, idle: make(chan *actor.PID, size)}
+}
+
+// Admin runs call on an idle worker of p with the admin client of ctx's
+// caller, and returns its result, or ctx's error if ctx ends first. It is
+// the one way the HTTP layer reaches Kafka's admin API: a handler says
+// what to call, the pool bounds how many calls run at once.
+func Admin[T any](ctx context.Context, p *AdminPool, call func(context.Context, *kafka.Admin) (T, error)) (T, error) {
+	var zero T
+	lease, err := p.clients.Acquire(ctx)
+	if err != nil {
+		return zero, err
+	}
+	var pid *actor.PID
+	select {
+	case pid = <-p.idle:
+	case <-ctx.Done():
+		lease.Release()
+		return zero, ctx.Err()
+	}
+	m := &adminCall{
+		ctx:   ctx,
+		lease: lease,
+		fn:    func(ctx context.Context, a *kafka.Admin) (any, error) { return call(ctx, a) },
+		reply: make(chan callResult, 1),
+	}
+	p.send(pid, m)
+	return awaitReply[T](ctx, m.reply)
+}
+
+// Run is Admin for a call with no result.
+func (p *AdminPool) Run(ctx context.Context, call func(context.Context, *kafka.Admin) error) error {
+	_, err := Admin(ctx, p, func(ctx context.Context, a *kafka.Admin) (struct{}, error) { return struct{}{}, call(ctx, a) })
+	return err
+}
+
+// Cluster describes the cluster: its id, controller and brokers.
+func (p *AdminPool) Cluster(ctx context.Context) (kafka.ClusterInfo, error) {
+	info, err := Admin(ctx, p, func(ctx context.Context, a *kafka.Admin) (kafka.ClusterInfo, error) { return a.Cluster(ctx) })
+	if err == nil && info.ID != "" {
+		p.clusterID.Store(&info.ID)
+	}
+	return info, err
+}
+
+// ClusterID returns the cluster's id. Only the first call asks Kafka (in
+// the pool, as the caller of ctx); later calls read what it answered,
+// without a round trip.
+func (p *AdminPool) ClusterID(ctx context.Context) (string, error) {
+	if id := p.clusterID.Load(); id != nil {
+		return *id, nil
+	}
+	info, err := p.Cluster(ctx)
+	return info.ID, err
 }
 
 // adminCall is the message a worker runs: fn with the caller's context
@@ -52,7 +116,7 @@ func awaitReply[T any](ctx context.Context, reply <-chan callResult) (T, error) 
 }
 
 // adminSupervisor starts the pool's workers and restarts one that panics.
-type adminSupervisor struct{ pool *adminPool }
+type adminSupervisor struct{ pool *AdminPool }
 
 func (s *adminSupervisor) Receive(c actor.Context) {
 	if _, ok := c.Message().(*actor.Started); ok {
@@ -63,7 +127,7 @@ func (s *adminSupervisor) Receive(c actor.Context) {
 	}
 }
 
-type adminWorker struct{ pool *adminPool }
+type adminWorker struct{ pool *AdminPool }
 
 func (w *adminWorker) Receive(c actor.Context) {
 	m, ok := c.Message().(*adminCall)
@@ -91,59 +155,3 @@ func (w *adminWorker) run(m *adminCall) {
 	v, err := m.fn(m.ctx, m.lease.Admin)
 	m.reply <- callResult{v, err}
 }
-
-// adminDo runs fn on an idle admin worker, with the admin client of the
-// caller of ctx, and waits for its result, or for ctx to end, whichever
-// comes first.
-func adminDo[T any](ctx context.Context, s *System, fn func(context.Context, *kafka.Admin) (T, error)) (T, error) {
-	var zero T
-	lease, err := s.clients.Acquire(ctx)
-	if err != nil {
-		return zero, err
-	}
-	var pid *actor.PID
-	select {
-	case pid = <-s.admin.idle:
-	case <-ctx.Done():
-		lease.Release()
-		return zero, ctx.Err()
-	}
-	m := &adminCall{
-		ctx:   ctx,
-		lease: lease,
-		fn:    func(ctx context.Context, a *kafka.Admin) (any, error) { return fn(ctx, a) },
-		reply: make(chan callResult, 1),
-	}
-	s.sys.Root.Send(pid, m)
-	return awaitReply[T](ctx, m.reply)
-}
-
-// Cluster describes the Kafka cluster.
-func (s *System) Cluster(ctx context.Context) (kafka.ClusterInfo, error) {
-	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) (kafka.ClusterInfo, error) { return a.Cluster(ctx) })
-}
-
-// ClusterID returns the id of the Kafka cluster; it is cached after the
-// first successful call.
-func (s *System) ClusterID(ctx context.Context) (string, error) {
-	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) (string, error) { return a.ClusterID(ctx) })
-}
-
-// withAdmin runs fn on the caller's goroutine with the admin client of the
-// caller of ctx: for the Kafka calls of an actor that already waits in
-// its own call, such as a consumer instance's.
-func withAdmin[T any](ctx context.Context, s *System, fn func(*kafka.Admin) (T, error)) (T, error) {
-	lease, err := s.clients.Acquire(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	defer lease.Release()
-	return fn(lease.Admin)
-}
-
-// Identity returns how callers' credentials are passed through to Kafka.
-func (s *System) Identity() kafka.IdentityConfig { return s.cfg.Kafka.Identity }
-
-// IdentityClients reports how many callers' clients are open.
-func (s *System) IdentityClients() int { return s.clients.Live() }

@@ -19,278 +19,13 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
-// ConsumersConfig bounds the v2 consumer instances.
-type ConsumersConfig struct {
-	// InstanceTimeout closes an instance nobody used for that long; it
-	// leaves its group.
-	InstanceTimeout time.Duration
-	// RequestTimeout is how long a records read waits by default, and
-	// RequestMaxBytes the most key and value bytes one read returns.
-	RequestTimeout  time.Duration
-	RequestMaxBytes int64
-	// FetchMinBytes returns a read early once this many bytes are there
-	// (-1: wait for the timeout), unless the instance says otherwise.
-	FetchMinBytes int64
-	// MaxInstances bounds the live instances; a create beyond is 429.
-	MaxInstances int
-	// ReadBudgetBytes bounds the record bytes of all reads in flight: a
-	// read takes its max bytes from it before it gathers records and
-	// gives them back once its answer is written, so that concurrent
-	// reads cannot hold more than this between them.
-	ReadBudgetBytes int64
-}
-
-// DefaultConsumersConfig returns the reference's defaults.
-func DefaultConsumersConfig() ConsumersConfig {
-	return ConsumersConfig{InstanceTimeout: 5 * time.Minute, RequestTimeout: time.Second,
-		RequestMaxBytes: 64 << 20, FetchMinBytes: -1, MaxInstances: 10_000, ReadBudgetBytes: 128 << 20}
-}
-
-// ConsumerOptions are what a create request says of a new instance.
-type ConsumerOptions struct {
-	Group, Name string
-	// Format is binary, json, avro, jsonschema or protobuf.
-	Format string
-	// AutoOffsetReset is earliest, latest or none ("" is latest).
-	AutoOffsetReset string
-	// AutoCommit commits what reads returned every few seconds (default
-	// true, as in Kafka).
-	AutoCommit bool
-	// FetchMinBytes and RequestTimeout override the proxy's, when set
-	// (FetchMinBytes 0 means unset, RequestTimeout 0 too).
-	FetchMinBytes  int64
-	RequestTimeout time.Duration
-}
-
-// ConsumedRecord is a record a read returns.
-type ConsumedRecord struct {
-	Topic     string
-	Partition int32
-	Offset    int64
-	Key       []byte
-	Value     []byte
-	Headers   []kgo.RecordHeader
-	Timestamp time.Time
-}
-
-// TopicPartitionOffset is an offset of a partition, with its metadata.
-type TopicPartitionOffset struct {
-	Topic     string
-	Partition int32
-	Offset    int64
-	Metadata  string
-}
-
-// TopicPartition names a partition.
-type TopicPartition struct {
-	Topic     string
-	Partition int32
-}
-
-// errIllegalState is the reference's 409 40903.
-func errIllegalState(format string, args ...any) error {
-	return apierr.New(apierr.CodeIllegalState, "Illegal state: "+format, args...)
-}
-
-// ErrConsumerNotFound is the reference's 404 40403 for an unknown,
-// deleted or expired instance.
-func ErrConsumerNotFound() error {
-	return apierr.New(apierr.CodeConsumerInstanceNotFound, "Consumer instance not found.")
-}
-
-// consumers is the registry of live instances, keyed by group and name.
-type consumers struct {
-	mu   sync.Mutex
-	live map[consumerKey]liveConsumer
-	seq  int // actor names are numbered: group and instance names may hold '/'
-}
-
-type consumerKey struct{ group, name string }
-
-// liveConsumer is a live instance and, in identity pass-through mode, the
-// credentials it was created with: its client reads as that caller, so
-// only a caller with the same credentials may use it.
-type liveConsumer struct {
-	pid   *actor.PID
-	owner kafka.Credentials
-}
-
-// consumerCall is a request to an instance: fn runs on the instance's
-// goroutine with its state, and its answer goes back on reply.
-type consumerCall struct {
-	ctx   context.Context
-	fn    func(ctx context.Context, c *consumerInstance) (any, error)
-	reply chan callResult
-}
-
-// CreateConsumer starts an instance; the same group and name twice is
-// 409 40902. In identity pass-through mode the instance reads as the
-// caller of ctx, and belongs to it.
-func (s *System) CreateConsumer(ctx context.Context, o ConsumerOptions) error {
-	opts, err := s.cfg.Kafka.OptionsFor(ctx, kafka.RoleConsumer)
-	if err != nil {
-		return err
-	}
-	owner, _ := kafka.CredentialsFrom(ctx)
-	key := consumerKey{o.Group, o.Name}
-	s.consumers.mu.Lock()
-	defer s.consumers.mu.Unlock()
-	if _, ok := s.consumers.live[key]; ok {
-		return apierr.New(apierr.CodeConsumerAlreadyExists, "Consumer with specified consumer ID already exists in the specified consumer group.")
-	}
-	if len(s.consumers.live) >= s.cfg.Consumers.MaxInstances {
-		return apierr.New(apierr.CodeTooManyRequests, "Too many consumer instances: %d are open; delete some or let them expire.", len(s.consumers.live))
-	}
-	inst := &consumerInstance{s: s, key: key, opts: o, base: opts}
-	props := actor.PropsFromProducer(func() actor.Actor { return inst })
-	s.consumers.seq++
-	pid, err := s.spawn(ctx, s.tree.consumers, props, fmt.Sprintf("consumer-%d", s.consumers.seq))
-	if err != nil {
-		return fmt.Errorf("starting consumer instance %s of group %s: %w", o.Name, o.Group, err)
-	}
-	s.consumers.live[key] = liveConsumer{pid: pid, owner: owner}
-	return nil
-}
-
-// DeleteConsumer closes an instance: it leaves its group at once.
-func (s *System) DeleteConsumer(ctx context.Context, group, name string) error {
-	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
-		c.expire()
-		return struct{}{}, nil
-	})
-	return err
-}
-
-// Subscribe subscribes an instance to topics, or to the topics matching
-// pattern when topics is empty.
-func (s *System) Subscribe(ctx context.Context, group, name string, topics []string, pattern string) error {
-	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
-		return struct{}{}, c.subscribe(topics, pattern)
-	})
-	return err
-}
-
-// Subscription returns the topics an instance subscribed to.
-func (s *System) Subscription(ctx context.Context, group, name string) ([]string, error) {
-	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) ([]string, error) {
-		return slices.Clone(c.topics), nil
-	})
-}
-
-// Unsubscribe ends an instance's subscription; it leaves its group.
-func (s *System) Unsubscribe(ctx context.Context, group, name string) error {
-	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
-		c.closeClient()
-		c.topics, c.pattern = nil, ""
-		return struct{}{}, nil
-	})
-	return err
-}
-
-// Assign gives an instance partitions to read directly, outside group
-// membership; none ends the assignment.
-func (s *System) Assign(ctx context.Context, group, name string, partitions []TopicPartition) error {
-	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
-		return struct{}{}, c.assign(ctx, partitions)
-	})
-	return err
-}
-
-// Assignment returns an instance's partitions: its manual assignment, or
-// what its group gave it.
-func (s *System) Assignment(ctx context.Context, group, name string) ([]TopicPartition, error) {
-	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) ([]TopicPartition, error) {
-		return c.assignment(), nil
-	})
-}
-
-// Seek moves an instance's partitions: each offset is the next to read, -2
-// the earliest, -1 the latest.
-func (s *System) Seek(ctx context.Context, group, name string, offsets []TopicPartitionOffset) error {
-	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
-		return struct{}{}, c.seek(ctx, offsets)
-	})
-	return err
-}
-
-// OffsetForTime is the first offset of a partition at or after a time, or
-// its end when there is none.
-func (s *System) OffsetForTime(ctx context.Context, topic string, partition int32, t time.Time) (int64, error) {
-	return withAdmin(ctx, s, func(a *kafka.Admin) (int64, error) {
-		o, err := a.OffsetAt(ctx, topic, partition, t.UnixMilli())
-		if err == nil && o < 0 {
-			o, err = a.OffsetAt(ctx, topic, partition, -1)
-		}
-		return o, err
-	})
-}
-
-// ConsumerFormat returns the format an instance was created with.
-func (s *System) ConsumerFormat(ctx context.Context, group, name string) (string, error) {
-	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (string, error) {
-		return c.opts.Format, nil
-	})
-}
-
-// Read is the answer of a records read: call Release once it is written.
-type Read struct {
-	Records []ConsumedRecord
-	Release func()
-}
-
-// ReadRecords reads an instance's records as the reference does: it
-// gathers them until the timeout (0: the instance's, else the proxy's),
-// until the next would pass maxBytes (0: consumer.request.max.bytes), or
-// until fetch.min.bytes are there. Records it could not return stay for
-// the next read. A read waits for its share of the read budget within its
-// timeout; one that gets none answers no records.
-func (s *System) ReadRecords(ctx context.Context, group, name string, timeout time.Duration, maxBytes int64) (Read, error) {
-	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (Read, error) {
-		return c.read(ctx, timeout, maxBytes)
-	})
-}
-
-// CommitOffsets commits offsets for an instance's group: each the next to
-// read (the caller passes the last it consumed, plus one). nil commits what
-// reads returned.
-func (s *System) CommitOffsets(ctx context.Context, group, name string, offsets []TopicPartitionOffset) error {
-	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
-		return struct{}{}, c.commit(ctx, offsets)
-	})
-	return err
-}
-
-// consumerDo runs fn on the instance's actor and waits for its answer, or
-// for ctx. Another caller's instance is not found, as if it did not
-// exist: the reference's answer, which tells nothing of other callers.
-func consumerDo[T any](ctx context.Context, s *System, group, name string, fn func(context.Context, *consumerInstance) (T, error)) (T, error) {
-	var zero T
-	m := &consumerCall{ctx: ctx, reply: make(chan callResult, 1),
-		fn: func(ctx context.Context, c *consumerInstance) (any, error) { return fn(ctx, c) }}
-	caller, _ := kafka.CredentialsFrom(ctx)
-	// Sends happen under the registry's lock, where removals happen too:
-	// a call sent to an instance is queued before it stops, so it is
-	// always answered.
-	s.consumers.mu.Lock()
-	lc, ok := s.consumers.live[consumerKey{group, name}]
-	ok = ok && lc.owner == caller
-	if ok {
-		s.sys.Root.Send(lc.pid, m)
-	}
-	s.consumers.mu.Unlock()
-	if !ok {
-		return zero, ErrConsumerNotFound()
-	}
-	return awaitReply[T](ctx, m.reply)
-}
-
 // consumerInstance is the actor of one v2 consumer instance: it owns the
 // instance's franz-go group client, its subscription and the records read
 // but not yet returned. Calls are served one at a time; a read waits
 // inside its call, which is fine, as nothing else may use the instance
 // meanwhile.
 type consumerInstance struct {
-	s    *System
+	s    *Consumers
 	key  consumerKey
 	opts ConsumerOptions
 	base []kgo.Opt
@@ -314,7 +49,7 @@ type consumerInstance struct {
 func (c *consumerInstance) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
-		ctx.SetReceiveTimeout(c.s.cfg.Consumers.InstanceTimeout)
+		ctx.SetReceiveTimeout(c.s.cfg.InstanceTimeout)
 	case *actor.ReceiveTimeout:
 		c.expire()
 		ctx.Poison(ctx.Self())
@@ -357,9 +92,9 @@ func (c *consumerInstance) expire() {
 		return
 	}
 	c.expired = true
-	c.s.consumers.mu.Lock()
-	delete(c.s.consumers.live, c.key)
-	c.s.consumers.mu.Unlock()
+	c.s.mu.Lock()
+	delete(c.s.live, c.key)
+	c.s.mu.Unlock()
 	c.closeClient()
 }
 
@@ -551,7 +286,7 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 	if c.cl == nil {
 		return Read{Release: func() {}}, apierr.New(apierr.CodeIllegalState, "Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
 	}
-	cfg := c.s.cfg.Consumers
+	cfg := c.s.cfg
 	limit := cfg.RequestTimeout
 	if c.opts.RequestTimeout > 0 {
 		limit = c.opts.RequestTimeout
@@ -607,7 +342,7 @@ func (c *consumerInstance) gather(wctx context.Context, maxBytes, minBytes int64
 			}
 			c.returned[r.Topic][r.Partition] = kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset + 1}
 			out = append(out, ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-				Key: r.Key, Value: r.Value, Headers: r.Headers, Timestamp: r.Timestamp})
+				Key: r.Key, Value: r.Value, Headers: headersOf(r.Headers), Timestamp: r.Timestamp})
 			if minBytes > 0 && size >= minBytes {
 				return out, nil
 			}
@@ -732,11 +467,4 @@ func firstCommitError(resp *kmsg.OffsetCommitResponse) error {
 		}
 	}
 	return nil
-}
-
-// LiveConsumers reports how many v2 consumer instances are open.
-func (s *System) LiveConsumers() int {
-	s.consumers.mu.Lock()
-	defer s.consumers.mu.Unlock()
-	return len(s.consumers.live)
 }

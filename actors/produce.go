@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/asynkron/protoactor-go/actor"
-	"github.com/hashicorp/golang-lru/v2/simplelru"
 
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
@@ -56,33 +52,16 @@ func (c ProduceConfig) validate() error {
 	return nil
 }
 
-// topicEntry is a live topic producer.
-type topicEntry struct {
-	pid      *actor.PID
-	credits  *credits
-	lastUsed time.Time
-	evicted  bool // set, under the registry's lock, when it is stopped
-}
-
-// topics is the registry of live topic producers.
-type topics struct {
-	mu   sync.Mutex
-	lru  *simplelru.LRU[string, *topicEntry]
-	seq  int
-	stop chan struct{}
-	done sync.WaitGroup
-}
-
 // ProduceStream is one client's produce session (a streaming request, a
 // batch): it holds its own credit on top of its topics' and the global.
 type ProduceStream struct {
-	s       *System
+	p       *Producers
 	credits *credits
 }
 
-// NewProduceStream starts a produce session.
-func (s *System) NewProduceStream() *ProduceStream {
-	return &ProduceStream{s: s, credits: newCredits(s.cfg.Produce.StreamRecords, s.cfg.Produce.StreamBytes)}
+// NewStream starts a produce session.
+func (p *Producers) NewStream() *ProduceStream {
+	return &ProduceStream{p: p, credits: newCredits(p.cfg.StreamRecords, p.cfg.StreamBytes)}
 }
 
 // Produce sends recs to topic's producer once credit allows, waiting for
@@ -104,13 +83,13 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 	if len(recs) == 0 {
 		return nil
 	}
-	s, n, b := ps.s, int64(len(recs)), int64(0)
+	p, n, b := ps.p, int64(len(recs)), int64(0)
 	for _, r := range recs {
 		b += r.size()
 	}
 	err := ps.produce(ctx, topic, recs, n, b, done)
 	if err != nil {
-		s.metrics.ProduceFailed(topic, n)
+		p.metrics.ProduceFailed(topic, n)
 	}
 	return err
 }
@@ -118,8 +97,8 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 // produce takes the credit of the records, n of them and b bytes, and
 // sends them to topic's producer.
 func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*ProduceRecord, n, b int64, done func(int, ProduceResult)) error {
-	s := ps.s
-	lease, err := s.clients.Acquire(ctx)
+	p := ps.p
+	lease, err := p.clients.Acquire(ctx)
 	if err != nil {
 		return err
 	}
@@ -132,7 +111,7 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 	if err := ps.credits.take(ctx, n, b); err != nil {
 		return err
 	}
-	e, err := s.topicEntry(ctx, topic)
+	e, err := p.entry(ctx, topic)
 	if err != nil {
 		ps.credits.give(n, b)
 		return err
@@ -141,7 +120,7 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 		ps.credits.give(n, b)
 		return err
 	}
-	if err := s.credits.take(ctx, n, b); err != nil {
+	if err := p.credits.take(ctx, n, b); err != nil {
 		e.credits.give(n, b)
 		ps.credits.give(n, b)
 		return err
@@ -175,7 +154,7 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 	release := func() {
 		stopExpiry()
 		cancel()
-		s.credits.give(n, b)
+		p.credits.give(n, b)
 		topicCredits.give(n, b)
 		ps.credits.give(n, b)
 	}
@@ -190,13 +169,13 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 		if left.Add(-1) == 0 {
 			release()
 			f := failed.Load()
-			s.metrics.Produced(topic, n-f, stored.Load())
-			s.metrics.ProduceFailed(topic, f)
+			p.metrics.Produced(topic, n-f, stored.Load())
+			p.metrics.ProduceFailed(topic, f)
 			lease.Release()
 		}
 		answer(i, r)
 	}}
-	if err := s.sendToTopic(ctx, topic, e, m); err != nil {
+	if err := p.send(ctx, topic, e, m); err != nil {
 		release() // nothing was sent: no answer will come
 		return err
 	}
@@ -208,104 +187,4 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 func (ps *ProduceStream) InFlight() (records, bytes int64) {
 	r, b, _ := ps.credits.inUse()
 	return r, b
-}
-
-// topicEntry returns topic's live producer, starting one if needed.
-func (s *System) topicEntry(ctx context.Context, topic string) (*topicEntry, error) {
-	s.topics.mu.Lock()
-	defer s.topics.mu.Unlock()
-	if e, ok := s.topics.lru.Get(topic); ok {
-		e.lastUsed = time.Now()
-		return e, nil
-	}
-	s.topics.seq++
-	props := actor.PropsFromProducer(func() actor.Actor { return newTopicProducer(topic) })
-	// A name of its own: a stopped producer of the same topic may still be
-	// finishing its queue.
-	pid, err := s.spawn(ctx, s.tree.producers, props, fmt.Sprintf("%s#%d", topic, s.topics.seq))
-	if err != nil {
-		return nil, fmt.Errorf("starting the producer of topic %s: %w", topic, err)
-	}
-	e := &topicEntry{pid: pid, credits: newCredits(s.cfg.Produce.TopicRecords, s.cfg.Produce.TopicBytes), lastUsed: time.Now()}
-	s.topics.lru.Add(topic, e)
-	return e, nil
-}
-
-// sendToTopic sends m to e, or to topic's current producer if e was
-// stopped meanwhile. The send happens under the registry's lock, where
-// stops happen too: a message sent to a producer is queued before its
-// stop, so it is always answered.
-func (s *System) sendToTopic(ctx context.Context, topic string, e *topicEntry, m *produceMsg) error {
-	for {
-		s.topics.mu.Lock()
-		if !e.evicted {
-			s.sys.Root.Send(e.pid, m)
-			s.topics.mu.Unlock()
-			return nil
-		}
-		s.topics.mu.Unlock()
-		var err error
-		if e, err = s.topicEntry(ctx, topic); err != nil {
-			return err
-		}
-	}
-}
-
-// startTopics builds the registry and its janitor, which stops producers
-// idle for longer than IdleTimeout.
-func (s *System) startTopics() error {
-	lru, err := simplelru.NewLRU(s.cfg.Produce.MaxTopics, func(_ string, e *topicEntry) {
-		// Called under the registry's lock: queued records are produced
-		// before the producer stops.
-		e.evicted = true
-		s.sys.Root.Poison(e.pid)
-	})
-	if err != nil {
-		return err
-	}
-	s.topics = &topics{lru: lru, stop: make(chan struct{})}
-	s.topics.done.Add(1)
-	go func() {
-		defer s.topics.done.Done()
-		t := time.NewTicker(max(s.cfg.Produce.IdleTimeout/4, 10*time.Millisecond))
-		defer t.Stop()
-		for {
-			select {
-			case <-s.topics.stop:
-				return
-			case <-t.C:
-				s.stopIdleTopics(time.Now().Add(-s.cfg.Produce.IdleTimeout))
-			}
-		}
-	}()
-	return nil
-}
-
-// stopIdleTopics stops the producers last used before cutoff that have
-// nothing in flight.
-func (s *System) stopIdleTopics(cutoff time.Time) {
-	s.topics.mu.Lock()
-	defer s.topics.mu.Unlock()
-	for _, topic := range s.topics.lru.Keys() { // oldest first
-		e, _ := s.topics.lru.Peek(topic)
-		if e.lastUsed.After(cutoff) {
-			return
-		}
-		if r, _, w := e.credits.inUse(); r == 0 && w == 0 {
-			s.topics.lru.Remove(topic) // the eviction callback stops it
-		}
-	}
-}
-
-// LiveTopicProducers reports how many topic producers are running.
-func (s *System) LiveTopicProducers() int {
-	s.topics.mu.Lock()
-	defer s.topics.mu.Unlock()
-	return s.topics.lru.Len()
-}
-
-// ProduceCredits reports the global records and bytes in flight and the
-// number of sessions waiting for credit.
-func (s *System) ProduceCredits() (records, bytes int64, waiting int) {
-	return s.credits.inUse()
 }

@@ -43,7 +43,7 @@ func produceAll(t *testing.T, s *System, n int) ([]ProduceResult, []time.Duratio
 	got := make(chan int, n)
 	results, took := make([]ProduceResult, n), make([]time.Duration, n)
 	start := time.Now()
-	if err := s.NewProduceStream().Produce(ctx, "t", recs, func(i int, r ProduceResult) {
+	if err := s.Producers().NewStream().Produce(ctx, "t", recs, func(i int, r ProduceResult) {
 		results[i], took[i] = r, time.Since(start)
 		got <- i
 	}); err != nil {
@@ -90,7 +90,7 @@ func TestProduceDeliveryTimeout(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		r, b, _ := s.ProduceCredits()
+		r, b, _ := s.Producers().Credits()
 		if r == 0 && b == 0 {
 			break
 		}

@@ -62,7 +62,7 @@ func produceOne(t *testing.T, ps *ProduceStream, topic string, rec *ProduceRecor
 
 func TestTopicProducerPartitions(t *testing.T) {
 	s := produceSystem(t, nil, "parts")
-	ps := s.NewProduceStream()
+	ps := s.Producers().NewStream()
 	// A key always goes to the same partition; explicit partitions are
 	// kept; unkeyed records stick to one partition for a while.
 	keyed := map[string]int32{}
@@ -101,7 +101,7 @@ func TestTopicProducerPartitions(t *testing.T) {
 	if r := produceOne(t, ps, "missing", &ProduceRecord{Partition: -1, Value: []byte("v")}); !errors.As(r.Err, &re) || re.Code != apierr.CodeUnknownTopicOrPartition {
 		t.Fatalf("missing topic: %v", r.Err)
 	}
-	if r, b, w := s.ProduceCredits(); r != 0 || b != 0 || w != 0 {
+	if r, b, w := s.Producers().Credits(); r != 0 || b != 0 || w != 0 {
 		t.Fatalf("credit still taken: %d %d %d", r, b, w)
 	}
 }
@@ -113,21 +113,21 @@ func TestTopicProducersAreBounded(t *testing.T) {
 		c.MaxTopics = 2
 		c.IdleTimeout = 100 * time.Millisecond
 	}, "a", "b", "c")
-	ps := s.NewProduceStream()
+	ps := s.Producers().NewStream()
 	for round := range 3 {
 		for _, topic := range []string{"a", "b", "c"} {
 			if r := produceOne(t, ps, topic, &ProduceRecord{Partition: -1, Value: []byte("v")}); r.Err != nil {
 				t.Fatalf("round %d, topic %s: %v", round, topic, r.Err)
 			}
-			if n := s.LiveTopicProducers(); n > 2 {
+			if n := s.Producers().Live(); n > 2 {
 				t.Fatalf("%d topic producers live, bound 2", n)
 			}
 		}
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for s.LiveTopicProducers() != 0 {
+	for s.Producers().Live() != 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d idle topic producers still live", s.LiveTopicProducers())
+			t.Fatalf("%d idle topic producers still live", s.Producers().Live())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

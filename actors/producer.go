@@ -20,9 +20,39 @@ type ProduceRecord struct {
 	Partition int32
 	Key       []byte
 	Value     []byte
-	Headers   []kgo.RecordHeader
+	Headers   []Header
 	// Timestamp is the create time; zero means now.
 	Timestamp time.Time
+}
+
+// Header is a record header.
+type Header struct {
+	Key   string
+	Value []byte
+}
+
+// kgoHeaders are hs as franz-go takes them.
+func kgoHeaders(hs []Header) []kgo.RecordHeader {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]kgo.RecordHeader, len(hs))
+	for i, h := range hs {
+		out[i] = kgo.RecordHeader{Key: h.Key, Value: h.Value}
+	}
+	return out
+}
+
+// headersOf are franz-go's headers as this package's.
+func headersOf(hs []kgo.RecordHeader) []Header {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]Header, len(hs))
+	for i, h := range hs {
+		out[i] = Header{Key: h.Key, Value: h.Value}
+	}
+	return out
 }
 
 // size is what a record costs in byte credit.
@@ -168,7 +198,7 @@ func (t *topicProducer) produce(c actor.Context, m *produceMsg) {
 // produceOne chooses the partition of one record and hands it to the
 // client.
 func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
-	rec := &kgo.Record{Topic: t.topic, Key: in.Key, Value: in.Value, Headers: in.Headers, Timestamp: in.Timestamp}
+	rec := &kgo.Record{Topic: t.topic, Key: in.Key, Value: in.Value, Headers: kgoHeaders(in.Headers), Timestamp: in.Timestamp}
 	switch p := in.Partition; {
 	case p >= int32(t.partitions):
 		m.done(i, ProduceResult{Err: kafka.ErrPartitionNotFound()})

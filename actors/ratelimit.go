@@ -75,10 +75,3 @@ func (l *produceLimiter) allow(cluster string, size int) error {
 	}
 	return nil
 }
-
-// AllowProduce takes one record of size bytes (its JSON) from the produce
-// rate limits of cluster and of the proxy; over a limit, it returns the
-// reference's 429 error.
-func (s *System) AllowProduce(cluster string, size int) error {
-	return s.limiter.allow(cluster, size)
-}

@@ -36,25 +36,20 @@ func DefaultConfig() Config {
 }
 
 // System is the running actor system: a root supervisor with one subtree
-// for admin calls, one for per-topic producers and one for per-instance
-// consumers.
+// for each of what actors own, the admin pool, the topic producers and
+// the v2 consumer instances. Handlers are given the one they use.
 type System struct {
 	cfg  Config
 	log  *slog.Logger
 	sys  *actor.ActorSystem
 	root *actor.PID
-	tree tree
 	// clients are the shared clients, and the callers' own in identity
 	// pass-through mode; every Kafka call leases its clients from here.
 	clients *kafka.ClientPool
-	admin   *adminPool
 
-	topics  *topics
-	credits *credits // the global produce credit
-	limiter *produceLimiter
-
-	consumers   *consumers
-	readCredits *credits // the record bytes of v2 reads in flight
+	admin     *AdminPool
+	producers *Producers
+	consumers *Consumers
 
 	metrics   *telemetry.Metrics
 	readiness readiness
@@ -94,14 +89,10 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		}),
 		actor.WithDeadLetterRequestLogging(false),
 	)
-	s := &System{cfg: cfg, log: log, sys: sys, clients: clients,
-		credits:     newCredits(cfg.Produce.GlobalRecords, cfg.Produce.GlobalBytes),
-		limiter:     newProduceLimiter(cfg.Produce.Limits),
-		consumers:   &consumers{live: make(map[consumerKey]liveConsumer)},
-		readCredits: newCredits(1<<40, cfg.Consumers.ReadBudgetBytes),
-		metrics:     cfg.Metrics,
-		readiness:   readiness{sem: make(chan struct{}, 1)}}
-	s.admin = newAdminPool(cfg.AdminPoolSize)
+	s := &System{cfg: cfg, log: log, sys: sys, clients: clients, metrics: cfg.Metrics,
+		readiness: readiness{sem: make(chan struct{}, 1)}}
+	s.admin = newAdminPool(cfg.AdminPoolSize, clients)
+	s.admin.send = sys.Root.Send
 	closeClients := func() { _ = clients.Close(context.Background()) }
 
 	ready := make(chan tree, 1)
@@ -113,26 +104,47 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		return nil, fmt.Errorf("actors: starting the root supervisor: %w", err)
 	}
 	s.root = root
+	var t tree
 	select {
-	case s.tree = <-ready:
+	case t = <-ready:
 	case <-time.After(10 * time.Second):
 		closeClients()
 		return nil, errors.New("actors: the supervisor tree did not start within 10s")
 	}
-	if err := s.startTopics(); err != nil {
+	s.producers, err = newProducers(cfg.Produce, sys.Root, spawner{sys.Root, t.producers}, clients, cfg.Metrics)
+	if err != nil {
 		closeClients()
 		return nil, err
 	}
+	s.consumers = newConsumers(cfg.Consumers, cfg.Kafka, log, spawner{sys.Root, t.consumers}, clients, s.admin)
 	s.registerGauges()
 	return s, nil
 }
+
+// Admin is the admin pool: see the Admin function.
+func (s *System) Admin() *AdminPool { return s.admin }
+
+// Producers are the topic producers.
+func (s *System) Producers() *Producers { return s.producers }
+
+// Consumers are the v2 consumer instances.
+func (s *System) Consumers() *Consumers { return s.consumers }
+
+// Metrics returns the proxy's metrics, for the HTTP layer to count
+// requests and serve them.
+func (s *System) Metrics() *telemetry.Metrics { return s.metrics }
+
+// Identity returns how callers' credentials are passed through to Kafka.
+func (s *System) Identity() kafka.IdentityConfig { return s.cfg.Kafka.Identity }
+
+// IdentityClients reports how many callers' clients are open.
+func (s *System) IdentityClients() int { return s.clients.Live() }
 
 // Shutdown stops every actor, children first, after the messages already
 // queued to them, waits for Kafka to answer the records handed to it, then
 // closes the Kafka clients. ctx bounds the wait.
 func (s *System) Shutdown(ctx context.Context) error {
-	close(s.topics.stop)
-	s.topics.done.Wait()
+	s.producers.close()
 	done := make(chan error, 1)
 	go func() { done <- s.sys.Root.PoisonFuture(s.root).Wait() }()
 	var err error
@@ -151,7 +163,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 // rootActor is the root supervisor. It starts the three subtrees and
 // stops them, children first, when it is stopped.
 type rootActor struct {
-	pool  *adminPool
+	pool  *AdminPool
 	ready chan<- tree
 }
 
@@ -200,14 +212,18 @@ func (supervisor) Receive(c actor.Context) {
 	}
 }
 
-// spawn asks the supervisor at parent for a new child named name.
-func (s *System) spawn(ctx context.Context, parent *actor.PID, props *actor.Props, name string) (*actor.PID, error) {
+// spawner spawns children of one supervisor.
+type spawner struct {
+	root   *actor.RootContext
+	parent *actor.PID
+}
+
+// spawn asks the supervisor for a new child named name and waits for it.
+// It takes no context on purpose: the supervisor answers at once, and a
+// caller that stopped waiting would leave a child nobody knows of.
+func (sp spawner) spawn(props *actor.Props, name string) (*actor.PID, error) {
 	m := &spawnChild{props: props, name: name, reply: make(chan spawned, 1)}
-	s.sys.Root.Send(parent, m)
-	select {
-	case r := <-m.reply:
-		return r.pid, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	sp.root.Send(sp.parent, m)
+	r := <-m.reply
+	return r.pid, r.err
 }

@@ -50,14 +50,14 @@ func TestClusterThroughTheAdminPool(t *testing.T) {
 	s := newSystem(t, e.Addr(), func(c *Config) { c.AdminPoolSize = 2 })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	info, err := s.Cluster(ctx)
+	info, err := s.Admin().Cluster(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if info.ID != e.ClusterID() || len(info.Brokers) != 1 || info.Controller != info.Brokers[0].ID {
 		t.Fatalf("cluster %+v, want id %s with its one broker as controller", info, e.ClusterID())
 	}
-	id, err := s.ClusterID(ctx)
+	id, err := s.Admin().ClusterID(ctx)
 	if err != nil || id != e.ClusterID() {
 		t.Fatalf("ClusterID %q %v", id, err)
 	}
@@ -71,7 +71,7 @@ func TestSlowAdminCallBlocksNoOther(t *testing.T) {
 	release := make(chan struct{})
 	slowDone := make(chan error, 1)
 	go func() {
-		_, err := adminDo(context.Background(), s, func(ctx context.Context, _ *kafka.Admin) (int, error) {
+		_, err := Admin(context.Background(), s.Admin(), func(ctx context.Context, _ *kafka.Admin) (int, error) {
 			<-release
 			return 1, nil
 		})
@@ -80,28 +80,28 @@ func TestSlowAdminCallBlocksNoOther(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for i := range 20 {
-		v, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { return i, nil })
+		v, err := Admin(ctx, s.Admin(), func(context.Context, *kafka.Admin) (int, error) { return i, nil })
 		if err != nil || v != i {
 			t.Fatalf("call %d beside a slow one: %v %v", i, v, err)
 		}
 	}
 
 	// Occupy the second worker too: a third call now waits for its context.
-	go adminDo(context.Background(), s, func(ctx context.Context, _ *kafka.Admin) (int, error) {
+	go Admin(context.Background(), s.Admin(), func(ctx context.Context, _ *kafka.Admin) (int, error) {
 		<-release
 		return 2, nil
 	})
 	time.Sleep(50 * time.Millisecond)
 	short, cancelShort := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancelShort()
-	if _, err := adminDo(short, s, func(context.Context, *kafka.Admin) (int, error) { return 3, nil }); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := Admin(short, s.Admin(), func(context.Context, *kafka.Admin) (int, error) { return 3, nil }); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("with every worker busy: %v, want the context's deadline", err)
 	}
 	close(release)
 	if err := <-slowDone; err != nil {
 		t.Fatal(err)
 	}
-	if v, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { return 4, nil }); err != nil || v != 4 {
+	if v, err := Admin(ctx, s.Admin(), func(context.Context, *kafka.Admin) (int, error) { return 4, nil }); err != nil || v != 4 {
 		t.Fatalf("after the slow calls: %v %v", v, err)
 	}
 }
@@ -112,13 +112,13 @@ func TestAdminPanicAnswersAndRecovers(t *testing.T) {
 	s := newSystem(t, "127.0.0.1:1", func(c *Config) { c.AdminPoolSize = 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { panic("boom") })
+	_, err := Admin(ctx, s.Admin(), func(context.Context, *kafka.Admin) (int, error) { panic("boom") })
 	var re *apierr.Error
 	if !errors.As(err, &re) || re.Status != http.StatusInternalServerError || re.Message != "Internal Server Error" {
 		t.Fatalf("panic answered %v, want a 500 Internal Server Error", err)
 	}
 	for i := range 3 {
-		if v, err := adminDo(ctx, s, func(context.Context, *kafka.Admin) (int, error) { return i, nil }); err != nil || v != i {
+		if v, err := Admin(ctx, s.Admin(), func(context.Context, *kafka.Admin) (int, error) { return i, nil }); err != nil || v != i {
 			t.Fatalf("after the panic: %v %v", v, err)
 		}
 	}
@@ -156,18 +156,17 @@ func ask(s *System, pid *actor.PID, text string) (string, bool) {
 // that panics is stopped, not restarted, and its siblings keep serving.
 func TestConsumerSubtreeStopsAFailedChild(t *testing.T) {
 	s := newSystem(t, "127.0.0.1:1", func(c *Config) { c.AdminPoolSize = 1 })
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
 	props := actor.PropsFromProducer(func() actor.Actor { return echo{} })
-	a, err := s.spawn(ctx, s.tree.consumers, props, "a")
+	sp := s.consumers.spawner
+	a, err := sp.spawn(props, "a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := s.spawn(ctx, s.tree.consumers, props, "b")
+	b, err := sp.spawn(props, "b")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.spawn(ctx, s.tree.consumers, props, "a"); err == nil {
+	if _, err := sp.spawn(props, "a"); err == nil {
 		t.Fatal("a second child named a was spawned")
 	}
 	if r, ok := ask(s, a, "hello"); !ok || r != "hello" {
@@ -191,7 +190,7 @@ func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for _, name := range []string{"healthy", "faulty", "other"} {
-		if err := s.CreateConsumer(ctx, ConsumerOptions{Group: "g", Name: name, Format: "binary", AutoCommit: true}); err != nil {
+		if err := s.Consumers().Create(ctx, ConsumerOptions{Group: "g", Name: name, Format: "binary", AutoCommit: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -199,7 +198,7 @@ func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
 	release := make(chan struct{})
 	faulted := make(chan error, 1)
 	go func() {
-		_, err := consumerDo(ctx, s, "g", "faulty", func(context.Context, *consumerInstance) (int, error) {
+		_, err := consumerDo(ctx, s.Consumers(), "g", "faulty", func(context.Context, *consumerInstance) (int, error) {
 			<-release
 			panic("injected fault")
 		})
@@ -208,7 +207,7 @@ func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	queued := make(chan error, 5)
 	for range 5 {
-		go func() { _, err := s.ConsumerFormat(ctx, "g", "faulty"); queued <- err }()
+		go func() { _, err := s.Consumers().Subscription(ctx, "g", "faulty"); queued <- err }()
 	}
 	time.Sleep(20 * time.Millisecond)
 	close(release)
@@ -228,14 +227,14 @@ func TestConsumerInstanceFaultIsIsolated(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"healthy", "other"} {
-		if f, err := s.ConsumerFormat(ctx, "g", name); err != nil || f != "binary" {
+		if f, err := s.Consumers().Format(ctx, "g", name); err != nil || f != "binary" {
 			t.Fatalf("%s after the fault: %q %v", name, f, err)
 		}
 	}
-	if _, err := s.ConsumerFormat(ctx, "g", "faulty"); !errors.As(err, &re) || re.Code != apierr.CodeConsumerInstanceNotFound {
+	if _, err := s.Consumers().Format(ctx, "g", "faulty"); !errors.As(err, &re) || re.Code != apierr.CodeConsumerInstanceNotFound {
 		t.Fatalf("the failed instance answered %v, want 404 40403", err)
 	}
-	if err := s.CreateConsumer(ctx, ConsumerOptions{Group: "g", Name: "faulty", Format: "binary"}); err != nil {
+	if err := s.Consumers().Create(ctx, ConsumerOptions{Group: "g", Name: "faulty", Format: "binary"}); err != nil {
 		t.Fatalf("the failed instance's name is not free again: %v", err)
 	}
 }

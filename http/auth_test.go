@@ -22,6 +22,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
 )
 
 const unauthorizedBasic = "Unauthorized: send HTTP Basic credentials (Authorization: Basic ...)"
@@ -29,19 +30,19 @@ const unauthorizedBasic = "Unauthorized: send HTTP Basic credentials (Authorizat
 func TestBasicAuth(t *testing.T) {
 	bootstrap := target(t)
 	md5sum := md5.Sum([]byte("carol-secret"))
-	users := map[string]http.BasicUser{
+	users := map[string]guard.BasicUser{
 		"alice": {Password: "alice-secret", Roles: []string{"admin", "user"}},
 		// Jetty's obfuscation of "password", as its password tool prints it.
 		"bob":   {Password: "OBF:1v2j1uum1xtv1zej1zer1xtn1uvk1v1v", Roles: []string{"user"}},
 		"carol": {Password: "MD5:" + hex.EncodeToString(md5sum[:]), Roles: []string{"user"}},
 		"dave":  {Password: "dave-secret", Roles: []string{"guest"}},
 	}
-	auth, err := http.NewBasicAuth("KafkaRest", users)
+	auth, err := guard.NewBasicAuth("KafkaRest", users)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.Auth = http.AuthConfig{Authenticator: auth, Roles: []string{"admin", "user"}, SkipPaths: []string{"/v3/openapi.yaml", "/v2/*"}}
+		c.Guard.Auth = guard.AuthConfig{Authenticator: auth, Roles: []string{"admin", "user"}, SkipPaths: []string{"/v3/openapi.yaml", "/v2/*"}}
 		c.Guard.BlockList = []string{"api.v3.acls.*"}
 	})
 	id := clusterID(t, p)
@@ -76,7 +77,7 @@ func TestBasicAuth(t *testing.T) {
 	// A blocked endpoint answers as absent before asking who calls.
 	p.do(t, "GET", "/v3/clusters/"+id+"/acls", "").expectError(t, 404, 404, "HTTP 404 Not Found", "application/json")
 
-	if _, err := http.NewBasicAuth("R", map[string]http.BasicUser{"x": {Password: "CRYPT:adpexzg3FUZAk"}}); err == nil || !strings.Contains(err.Error(), "CRYPT: passwords are not supported") {
+	if _, err := guard.NewBasicAuth("R", map[string]guard.BasicUser{"x": {Password: "CRYPT:adpexzg3FUZAk"}}); err == nil || !strings.Contains(err.Error(), "CRYPT: passwords are not supported") {
 		t.Errorf("CRYPT password: %v", err)
 	}
 }
@@ -131,7 +132,7 @@ func TestBearerAuthJWKSFile(t *testing.T) {
 	writeRaw(t, file, jwks(k1))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	auth, err := http.NewBearerAuth(ctx, http.BearerConfig{
+	auth, err := guard.NewBearerAuth(ctx, guard.BearerConfig{
 		JWKSFile: file, Refresh: 20 * time.Millisecond, Issuer: "https://idp.example.com", Audience: []string{"kafka-rest"},
 		RolesClaim: "realm_access.roles", Realm: "KafkaRest",
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -139,7 +140,7 @@ func TestBearerAuthJWKSFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.Auth = http.AuthConfig{Authenticator: auth, Roles: []string{"kafka-user"}}
+		c.Guard.Auth = guard.AuthConfig{Authenticator: auth, Roles: []string{"kafka-user"}}
 	})
 	now := time.Now()
 	good := jwt.MapClaims{"sub": "alice", "iss": "https://idp.example.com", "aud": []string{"kafka-rest", "other"},
@@ -220,13 +221,13 @@ func TestBearerAuthJWKSURL(t *testing.T) {
 	t.Cleanup(idp.Close)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	auth, err := http.NewBearerAuth(ctx, http.BearerConfig{JWKSURL: idp.URL + "/jwks.json", Refresh: 50 * time.Millisecond},
+	auth, err := guard.NewBearerAuth(ctx, guard.BearerConfig{JWKSURL: idp.URL + "/jwks.json", Refresh: 50 * time.Millisecond},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.Auth = http.AuthConfig{Authenticator: auth, Roles: []string{"*"}}
+		c.Guard.Auth = guard.AuthConfig{Authenticator: auth, Roles: []string{"*"}}
 	})
 	claims := jwt.MapClaims{"sub": "svc-orders", "exp": time.Now().Add(time.Hour).Unix()}
 	p.do(t, "GET", "/v3/clusters", "", bearer(k1.token(t, claims))).expect(t, 200, "application/json")
@@ -240,7 +241,7 @@ func TestBearerAuthJWKSURL(t *testing.T) {
 		return nil
 	})
 
-	if _, err := http.NewBearerAuth(ctx, http.BearerConfig{JWKSURL: "http://127.0.0.1:1/jwks.json"}, slog.Default()); err == nil {
+	if _, err := guard.NewBearerAuth(ctx, guard.BearerConfig{JWKSURL: "http://127.0.0.1:1/jwks.json"}, slog.Default()); err == nil {
 		t.Error("an unreachable JWK Set URL was accepted at start")
 	}
 }

@@ -242,7 +242,7 @@ func TestBrokerFaultStreamingProduce(t *testing.T) {
 
 	// Every credit taken in the outage comes back.
 	eventually(t, "the produce credit to come back", func() error {
-		if r, b, w := p.sys.ProduceCredits(); r != 0 || b != 0 || w != 0 {
+		if r, b, w := p.sys.Producers().Credits(); r != 0 || b != 0 || w != 0 {
 			return fmt.Errorf("%d records, %d bytes in flight, %d waiting", r, b, w)
 		}
 		return nil

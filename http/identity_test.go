@@ -52,7 +52,7 @@ func TestIdentityPassThroughNeedsCredentials(t *testing.T) {
 			t.Fatalf("%s %s: WWW-Authenticate %q, want %q", tc.method, tc.path, got, want)
 		}
 	}
-	if n := p.sys.LiveConsumers(); n != 0 {
+	if n := p.sys.Consumers().Live(); n != 0 {
 		t.Fatalf("%d consumer instances were created without credentials", n)
 	}
 	if n := p.sys.IdentityClients(); n != 0 {

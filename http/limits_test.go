@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
 )
 
 const rateLimited = "Request rate limit exceeded: The rate limit of requests per second has been exceeded."
@@ -20,7 +21,7 @@ const rateLimited = "Request rate limit exceeded: The rate limit of requests per
 func TestRateLimitCosts(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.RateLimit = http.RateLimitConfig{Enabled: true, PermitsPerSec: 1, PerClusterPermitsPerSec: 1000, DefaultCost: 1,
+		c.Guard.RateLimit = guard.RateLimitConfig{Enabled: true, PermitsPerSec: 1, PerClusterPermitsPerSec: 1000, DefaultCost: 1,
 			Costs: map[string]int{"api.v3.clusters.list": 2, "api.v3.brokers.*": 0}}
 	})
 	id := clusterID(t, p)
@@ -45,7 +46,7 @@ func TestRateLimitCosts(t *testing.T) {
 func TestRateLimitPerClusterAndTimeout(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.RateLimit = http.RateLimitConfig{Enabled: true, PermitsPerSec: 1000, PerClusterPermitsPerSec: 1, DefaultCost: 1}
+		c.Guard.RateLimit = guard.RateLimitConfig{Enabled: true, PermitsPerSec: 1000, PerClusterPermitsPerSec: 1, DefaultCost: 1}
 	})
 	id := clusterID(t, p)
 	p.do(t, "GET", "/v3/clusters/"+id, "").expect(t, 200, "application/json")
@@ -56,7 +57,7 @@ func TestRateLimitPerClusterAndTimeout(t *testing.T) {
 
 	// With a timeout the request waits for its permit instead.
 	p = startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.RateLimit = http.RateLimitConfig{Enabled: true, PermitsPerSec: 1000, PerClusterPermitsPerSec: 2, DefaultCost: 1, Timeout: 5 * time.Second}
+		c.Guard.RateLimit = guard.RateLimitConfig{Enabled: true, PermitsPerSec: 1000, PerClusterPermitsPerSec: 2, DefaultCost: 1, Timeout: 5 * time.Second}
 	})
 	for range 5 {
 		p.do(t, "GET", "/v3/clusters/"+id, "").expect(t, 200, "application/json")
@@ -66,13 +67,13 @@ func TestRateLimitPerClusterAndTimeout(t *testing.T) {
 func TestClientLimit(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.ClientLimit = http.ClientLimitConfig{Enabled: true, PerSec: 1000, PerClientPerSec: 1, MaxClients: 10}
+		c.Guard.ClientLimit = guard.ClientLimitConfig{Enabled: true, PerSec: 1000, PerClientPerSec: 1, MaxClients: 10}
 	})
 	p.do(t, "GET", "/v3/clusters", "").expect(t, 200, "application/json")
 	p.do(t, "GET", "/v3/clusters", "").expectError(t, 429, 429, "Too many requests from 127.0.0.1: more than 1 a second; slow down and retry later.", "application/json")
 
 	p = startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.ClientLimit = http.ClientLimitConfig{Enabled: true, PerSec: 1000, PerClientPerSec: 1, MaxClients: 10,
+		c.Guard.ClientLimit = guard.ClientLimitConfig{Enabled: true, PerSec: 1000, PerClientPerSec: 1, MaxClients: 10,
 			Exempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
 	})
 	for range 5 {
@@ -150,7 +151,7 @@ func TestBodyLimits(t *testing.T) {
 func TestCORS(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.Guard.CORS = http.CORSConfig{AllowOrigin: []string{"https://app.example.com", "https://*.tools.example.com"}, AllowMethods: []string{"GET", "POST", "DELETE"}}
+		c.Guard.CORS = guard.CORSConfig{AllowOrigin: []string{"https://app.example.com", "https://*.tools.example.com"}, AllowMethods: []string{"GET", "POST", "DELETE"}}
 	})
 	preflight := func(origin, method, headers string) *nethttp.Response {
 		req, _ := nethttp.NewRequest("OPTIONS", p.url+"/v3/clusters", nil)
@@ -192,7 +193,7 @@ func TestCORS(t *testing.T) {
 
 func TestResponseHeaders(t *testing.T) {
 	bootstrap := target(t)
-	ds, err := http.ParseHeaderDirectives(`add X-XSS-Protection: 1; mode=block, set X-Frame-Options: DENY,"add Cache-Control: no-cache, no-store", setDate Expires: 3600000`)
+	ds, err := guard.ParseHeaderDirectives(`add X-XSS-Protection: 1; mode=block, set X-Frame-Options: DENY,"add Cache-Control: no-cache, no-store", setDate Expires: 3600000`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func TestResponseHeaders(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"put X: 1", "set X", "setDate Expires: soon"} {
-		if _, err := http.ParseHeaderDirectives(bad); err == nil {
+		if _, err := guard.ParseHeaderDirectives(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}

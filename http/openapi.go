@@ -3,6 +3,8 @@ package http
 import (
 	_ "embed"
 	nethttp "net/http"
+
+	"github.com/kafka-rest-go/kafka-rest/http/rest"
 )
 
 // openAPIDoc is the project's own OpenAPI document of the v3 and v2 APIs,
@@ -14,14 +16,13 @@ var openAPIDoc []byte
 
 // openAPIRoute serves the document at path: one document describes both
 // API families, served under each that is on.
-func (s *Server) openAPIRoute(path, name string) route {
-	return route{method: "GET", path: path, name: name,
-		produces: []offer{{"application/yaml", 1}, {"text/yaml", 0.9}, {"text/plain", 0.5}}, handle: s.openAPI}
-}
-
-func (s *Server) openAPI(c *call) error {
-	c.w.Header().Set("Content-Type", c.media)
-	c.w.WriteHeader(nethttp.StatusOK)
-	_, err := c.w.Write(openAPIDoc)
-	return err
+func openAPIRoute(path, name string) rest.Route {
+	return rest.Route{Method: "GET", Path: path, Name: name,
+		Produces: []rest.Offer{{Media: "application/yaml", QS: 1}, {Media: "text/yaml", QS: 0.9}, {Media: "text/plain", QS: 0.5}},
+		Handle: func(c *rest.Call) error {
+			c.W.Header().Set("Content-Type", c.Media)
+			c.W.WriteHeader(nethttp.StatusOK)
+			_, err := c.W.Write(openAPIDoc)
+			return err
+		}}
 }

@@ -2,13 +2,15 @@ package http
 
 import (
 	"context"
-	"errors"
 	nethttp "net/http"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/http/rest"
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
+	"github.com/kafka-rest-go/kafka-rest/internal/telemetry"
 )
 
 // The operations endpoints are not part of Confluent's API: liveness,
@@ -24,11 +26,18 @@ const (
 // readyzWait bounds how long a readiness probe waits for an answer.
 const readyzWait = 5 * time.Second
 
-// opsRoutes adds the operations endpoints to r.
-func (s *Server) opsRoutes(r *httprouter.Router) {
-	r.GET(pathHealthz, s.healthz)
-	r.GET(pathReadyz, s.readyz)
-	r.GET(pathMetrics, s.serveMetrics)
+// ops serves the operations endpoints.
+type ops struct {
+	// ready reports whether the proxy can serve (Kafka answers).
+	ready   func(context.Context) error
+	metrics *telemetry.Metrics
+	debug   bool
+}
+
+func (o *ops) routes(r *httprouter.Router) {
+	r.HandlerFunc(nethttp.MethodGet, pathHealthz, o.healthz)
+	r.HandlerFunc(nethttp.MethodGet, pathReadyz, o.readyz)
+	r.HandlerFunc(nethttp.MethodGet, pathMetrics, o.serveMetrics)
 }
 
 // healthBody is the body of a health answer.
@@ -37,42 +46,46 @@ type healthBody struct {
 }
 
 // healthz answers 200 while the process serves HTTP at all.
-func (s *Server) healthz(w nethttp.ResponseWriter, r *nethttp.Request, _ httprouter.Params) {
-	c := s.opsCall(w, r)
-	_ = c.json(nethttp.StatusOK, healthBody{"ok"})
+func (o *ops) healthz(w nethttp.ResponseWriter, _ *nethttp.Request) {
+	writeJSON(w, nethttp.StatusOK, healthBody{"ok"})
 }
 
 // readyz answers 200 when Kafka answers a metadata request with its
 // brokers, else 503 with the reason; with debug=true the reason carries its
 // cause.
-func (s *Server) readyz(w nethttp.ResponseWriter, r *nethttp.Request, _ httprouter.Params) {
-	c := s.opsCall(w, r)
+func (o *ops) readyz(w nethttp.ResponseWriter, r *nethttp.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyzWait)
 	defer cancel()
-	err := s.sys.Ready(ctx)
+	err := o.ready(ctx)
 	if err == nil {
-		_ = c.json(nethttp.StatusOK, healthBody{"ready"})
+		writeJSON(w, nethttp.StatusOK, healthBody{"ready"})
 		return
 	}
 	re := apierr.New(apierr.CodeUnavailable, "Not ready: %s", err.Error())
-	var ke *apierr.Error
-	if errors.As(err, &ke) {
+	if ke, ok := apierr.As(err); ok {
 		re.Message, re.Err = "Not ready: "+ke.Message, ke.Err
 	}
 	msg := re.Message
-	if s.cfg.Debug && re.Err != nil {
+	if o.debug && re.Err != nil {
 		msg += " (" + re.Err.Error() + ")"
 	}
-	_ = c.json(re.Status, errorBody{re.Code, msg})
+	writeJSON(w, re.Status, rest.ErrorBody{ErrorCode: re.Code, Message: msg})
 }
 
 // serveMetrics writes every metric in Prometheus text format.
-func (s *Server) serveMetrics(w nethttp.ResponseWriter, r *nethttp.Request, _ httprouter.Params) {
+func (o *ops) serveMetrics(w nethttp.ResponseWriter, _ *nethttp.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	s.sys.Metrics().WritePrometheus(w)
+	o.metrics.WritePrometheus(w)
 }
 
-// opsCall is a call outside the routes: JSON, never logged.
-func (s *Server) opsCall(w nethttp.ResponseWriter, r *nethttp.Request) *call {
-	return &call{w: &recorder{ResponseWriter: w}, r: r, media: mediaJSON, start: time.Now()}
+// writeJSON answers v in JSON, outside the routes and their log.
+func writeJSON(w nethttp.ResponseWriter, status int, v any) {
+	b, err := codec.Marshal(v)
+	if err != nil {
+		nethttp.Error(w, err.Error(), nethttp.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", rest.MediaJSON)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }

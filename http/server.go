@@ -11,6 +11,10 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
+	"github.com/kafka-rest-go/kafka-rest/http/rest"
+	"github.com/kafka-rest-go/kafka-rest/http/v2"
+	"github.com/kafka-rest-go/kafka-rest/http/v3"
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
@@ -32,24 +36,9 @@ type Config struct {
 	Debug bool
 	// RequestLog writes a line per request at INFO.
 	RequestLog bool
-
-	// ProduceRecordMaxBytes bounds one record of a streaming produce
-	// body; a larger one ends the stream. 0 means the default bound.
-	ProduceRecordMaxBytes int
-	// ProduceBatchMaxEntries bounds the entries of records:batch.
-	ProduceBatchMaxEntries int
-	// StreamMaxDuration and StreamGrace bound a streaming produce
-	// connection's life.
-	StreamMaxDuration, StreamGrace time.Duration
-	// StreamWindow bounds the records of one stream read but not yet
-	// answered; with the produce credits it bounds a stream's memory.
-	StreamWindow int
-	// StreamWriteTimeout ends a stream whose client stops reading its
-	// answers: no write may wait longer.
-	StreamWriteTimeout time.Duration
-	// BatchCreditWait bounds how long a batch waits for produce credit
-	// before its entries are answered 429.
-	BatchCreditWait time.Duration
+	// Produce bounds v3 produce; its BatchCreditWait bounds v2 produce's
+	// wait for credit too.
+	Produce v3.ProduceConfig
 	// Serializer makes record bytes of produced keys and values; nil
 	// means codec.Schemaless (no Schema Registry).
 	Serializer codec.Serializer
@@ -65,63 +54,90 @@ type Config struct {
 	DefaultMediaType    string
 	// Guard is authentication, access lists, limits, CORS and response
 	// headers.
-	Guard GuardConfig
+	Guard guard.Config
 }
 
 // DefaultConfig returns the reference's defaults.
 func DefaultConfig() Config {
-	return Config{V2: true, V3: true, RequestLog: true, PreferredMediaTypes: []string{mediaJSON, mediaV2JSON}, DefaultMediaType: mediaJSON,
-		ProduceRecordMaxBytes: 0, ProduceBatchMaxEntries: 10,
-		StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
-		StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second}
+	return Config{V2: true, V3: true, RequestLog: true,
+		PreferredMediaTypes: []string{rest.MediaJSON, rest.MediaV2JSON}, DefaultMediaType: rest.MediaJSON,
+		Produce: v3.ProduceConfig{ProduceBatchMaxEntries: 10,
+			StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
+			StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second}}
 }
 
 // Server is the proxy's HTTP API: an http.Handler.
 type Server struct {
-	cfg        Config
-	serializer codec.Serializer
-	sys        *actors.System
-	log        *slog.Logger
-	urls       urlBuilder
-	router     *httprouter.Router
-	guards     guards
+	handler nethttp.Handler
 }
 
-// New builds the HTTP API on top of the actor system.
+// New builds the HTTP API on top of the actor system: the routes of the
+// enabled families, each behind the guards and served through the rest
+// plumbing, and the operations endpoints beside them.
 func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
-	s := &Server{
-		cfg:        cfg,
-		serializer: cfg.Serializer,
-		sys:        sys,
-		log:        log,
-		urls:       urlBuilder{advertised: cfg.AdvertisedListeners, listeners: cfg.Listeners, hostName: cfg.HostName},
-		guards:     newGuards(cfg.Guard),
+	serializer := cfg.Serializer
+	if serializer == nil {
+		serializer = codec.Schemaless{}
 	}
-	if s.serializer == nil {
-		s.serializer = codec.Schemaless{}
+	api := &rest.API{Log: log, Metrics: sys.Metrics(), RequestLog: cfg.RequestLog, Debug: cfg.Debug,
+		PreferredMediaTypes: cfg.PreferredMediaTypes, DefaultMediaType: cfg.DefaultMediaType,
+		Body: cfg.Guard.Body(), Identify: guard.Identify(sys.Identity())}
+	guards := guard.New(cfg.Guard, api)
+	urls := rest.URLs{Advertised: cfg.AdvertisedListeners, Listeners: cfg.Listeners, HostName: cfg.HostName}
+
+	var routes []rest.Route
+	if cfg.V2 {
+		routes = append(routes, openAPIRoute("/v2/openapi.yaml", "api.v2.openapi.get"))
+		routes = append(routes, v2.Routes(v2.Deps{Admin: sys.Admin(), Producers: sys.Producers(), Consumers: sys.Consumers(),
+			Serializer: serializer, Deserializer: cfg.Deserializer, CreditWait: cfg.Produce.BatchCreditWait,
+			URLs: urls, ID: cfg.ID, Metrics: sys.Metrics()})...)
 	}
+	if cfg.V3 {
+		routes = append(routes, openAPIRoute("/v3/openapi.yaml", "api.v3.openapi.get"))
+		routes = append(routes, v3.Routes(v3.Deps{Admin: sys.Admin(), Producers: sys.Producers(), Serializer: serializer,
+			Produce: cfg.Produce, URLs: urls, ResourceNameAuthority: cfg.ResourceNameAuthority,
+			Metrics: sys.Metrics(), Log: log})...)
+	}
+
 	r := httprouter.New()
 	// Jersey treats /v3/clusters/ as /v3/clusters: ServeHTTP trims the
 	// slash, so the router never needs to redirect.
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
 	r.HandleOPTIONS = false
-	r.NotFound = s.guardPlain("not_found", s.plain("not_found", func(c *call) error {
-		if err := s.configTypeNotFound(c.r.URL.Path); err != nil {
-			return err
+	r.NotFound = guards.Authenticate("not_found", "", api.Plain("not_found", func(c *rest.Call) error {
+		if cfg.V3 {
+			if err := v3.ConfigTypeNotFound(c.R.URL.Path); err != nil {
+				return err
+			}
 		}
 		return apierr.New(apierr.CodeNotFound, "HTTP 404 Not Found")
 	}))
-	r.MethodNotAllowed = s.guardPlain("method_not_allowed", s.plain("method_not_allowed", func(c *call) error {
+	r.MethodNotAllowed = guards.Authenticate("method_not_allowed", "", api.Plain("method_not_allowed", func(*rest.Call) error {
 		return apierr.New(apierr.CodeMethodNotAllowed, "HTTP 405 Method Not Allowed")
 	}))
-	r.PanicHandler = s.recovered
-	s.router = r
-	for _, rt := range s.routes() {
-		r.Handle(rt.method, routerPath(rt.path), s.guard(rt, s.wrap(rt)))
+	r.PanicHandler = api.Recovered
+	for _, rt := range routes {
+		r.Handler(rt.Method, routerPath(rt.Path), guards.Route(rt, api.Handler(rt)))
 	}
-	s.opsRoutes(r)
-	return s
+	ops := &ops{ready: sys.Ready, metrics: sys.Metrics(), debug: cfg.Debug}
+	ops.routes(r)
+	return &Server{handler: guards.Front(r)}
+}
+
+// ServeHTTP routes the request.
+func (s *Server) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
+	p := r.URL.Path
+	if len(p) > 1 && strings.HasSuffix(p, "/") {
+		p = strings.TrimRight(p, "/")
+		if p == "" {
+			p = "/"
+		}
+	}
+	if p = routerPath(p); p != r.URL.Path {
+		r.URL.Path, r.URL.RawPath = p, ""
+	}
+	s.handler.ServeHTTP(w, r)
 }
 
 // routerPath makes a path of the reference routable by httprouter, which
@@ -141,51 +157,4 @@ func routerPath(p string) string {
 		}
 	}
 	return strings.Join(segs, "/")
-}
-
-// ServeHTTP routes the request.
-func (s *Server) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
-	p := r.URL.Path
-	if len(p) > 1 && strings.HasSuffix(p, "/") {
-		p = strings.TrimRight(p, "/")
-		if p == "" {
-			p = "/"
-		}
-	}
-	if p = routerPath(p); p != r.URL.Path {
-		r.URL.Path, r.URL.RawPath = p, ""
-	}
-	s.front(w, r, s.router)
-}
-
-// routes lists every route of the enabled API families.
-func (s *Server) routes() []route {
-	var rs []route
-	if s.cfg.V2 {
-		rs = append(rs, s.openAPIRoute("/v2/openapi.yaml", "api.v2.openapi.get"))
-		rs = append(rs, s.v2RootRoutes()...)
-		rs = append(rs, s.v2MetadataRoutes()...)
-		rs = append(rs, s.v2ProduceRoutes()...)
-		rs = append(rs, s.v2ConsumerRoutes()...)
-	}
-	if s.cfg.V3 {
-		rs = append(rs, s.openAPIRoute("/v3/openapi.yaml", "api.v3.openapi.get"))
-		rs = append(rs, s.v3ClusterRoutes()...)
-		rs = append(rs, s.v3ProduceRoutes()...)
-		rs = append(rs, s.v3BrokerRoutes()...)
-		rs = append(rs, s.v3TopicRoutes()...)
-		rs = append(rs, s.v3PartitionRoutes()...)
-		rs = append(rs, s.v3ConfigRoutes()...)
-		rs = append(rs, s.v3ConsumerGroupRoutes()...)
-		rs = append(rs, s.v3ACLRoutes()...)
-	}
-	return rs
-}
-
-// recovered answers a request whose handler panicked: a bug, logged with
-// its value, and a 500 for the client, never a dropped connection.
-func (s *Server) recovered(w nethttp.ResponseWriter, r *nethttp.Request, v any) {
-	s.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
-	c := &call{w: &recorder{ResponseWriter: w}, r: r, media: mediaJSON, start: time.Now()}
-	s.writeError(c, apierr.New(apierr.CodeInternal, "Internal Server Error"))
 }

@@ -15,16 +15,17 @@ import (
 	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
 	"github.com/kafka-rest-go/kafka-rest/internal/testpki"
 )
 
 // startHTTPS starts the proxy on an https listener made from cfg, as
 // main does for listeners=https://...
-func startHTTPS(t *testing.T, bootstrap string, cfg http.TLSConfig, edit func(*http.Config)) *proxy {
+func startHTTPS(t *testing.T, bootstrap string, cfg guard.TLSConfig, edit func(*http.Config)) *proxy {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	files, err := http.NewTLS(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	files, err := guard.NewTLS(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("loading the TLS stores: %v", err)
 	}
@@ -60,7 +61,7 @@ func TestHTTPSKeystoreTypes(t *testing.T) {
 		t.Run(tc.kind+" as "+tc.declared, func(t *testing.T) {
 			ks := filepath.Join(t.TempDir(), "keystore")
 			server.WriteKeyStore(t, ks, tc.kind)
-			p := startHTTPS(t, bootstrap, http.TLSConfig{KeystoreLocation: ks, KeystoreType: tc.declared, KeystorePassword: testpki.Password}, nil)
+			p := startHTTPS(t, bootstrap, guard.TLSConfig{KeystoreLocation: ks, KeystoreType: tc.declared, KeystorePassword: testpki.Password}, nil)
 			if !strings.HasPrefix(p.url, "https://") {
 				t.Fatalf("url %s", p.url)
 			}
@@ -83,12 +84,12 @@ func TestHTTPSWrongPassword(t *testing.T) {
 	for _, kind := range []string{"PKCS12", "JKS"} {
 		ks := filepath.Join(t.TempDir(), "keystore")
 		ca.Server(t, "proxy").WriteKeyStore(t, ks, kind)
-		_, err := http.NewTLS(context.Background(), http.TLSConfig{KeystoreLocation: ks, KeystoreType: kind, KeystorePassword: "wrong"}, slog.Default())
+		_, err := guard.NewTLS(context.Background(), guard.TLSConfig{KeystoreLocation: ks, KeystoreType: kind, KeystorePassword: "wrong"}, slog.Default())
 		if err == nil || !strings.Contains(err.Error(), "check ssl.keystore.password") {
 			t.Errorf("%s with a wrong password: %v", kind, err)
 		}
 	}
-	if _, err := http.NewTLS(context.Background(), http.TLSConfig{}, slog.Default()); err == nil || !strings.Contains(err.Error(), "needs ssl.keystore.location") {
+	if _, err := guard.NewTLS(context.Background(), guard.TLSConfig{}, slog.Default()); err == nil || !strings.Contains(err.Error(), "needs ssl.keystore.location") {
 		t.Errorf("no keystore: %v", err)
 	}
 }
@@ -106,7 +107,7 @@ func TestHTTPSMutualTLS(t *testing.T) {
 	for _, store := range []string{"PEM", "PKCS12", "JKS"} {
 		clientCA.WriteTrustStore(t, ts, store)
 		t.Run("REQUIRED "+store, func(t *testing.T) {
-			p := startHTTPS(t, bootstrap, http.TLSConfig{
+			p := startHTTPS(t, bootstrap, guard.TLSConfig{
 				KeystoreLocation: ks, KeystorePassword: testpki.Password,
 				TruststoreLocation: ts, TruststoreType: store, TruststorePassword: testpki.Password,
 				ClientAuth: "REQUIRED",
@@ -123,7 +124,7 @@ func TestHTTPSMutualTLS(t *testing.T) {
 	}
 	t.Run("REQUESTED", func(t *testing.T) {
 		clientCA.WriteTrustStore(t, ts, "PEM")
-		p := startHTTPS(t, bootstrap, http.TLSConfig{
+		p := startHTTPS(t, bootstrap, guard.TLSConfig{
 			KeystoreLocation: ks, KeystorePassword: testpki.Password,
 			TruststoreLocation: ts, TruststoreType: "PEM", ClientAuth: "REQUESTED",
 		}, nil)
@@ -137,7 +138,7 @@ func TestHTTPSMutualTLS(t *testing.T) {
 		}
 	})
 	t.Run("without a truststore", func(t *testing.T) {
-		_, err := http.NewTLS(context.Background(), http.TLSConfig{KeystoreLocation: ks, KeystorePassword: testpki.Password, ClientAuth: "REQUIRED"}, slog.Default())
+		_, err := guard.NewTLS(context.Background(), guard.TLSConfig{KeystoreLocation: ks, KeystorePassword: testpki.Password, ClientAuth: "REQUIRED"}, slog.Default())
 		if err == nil || !strings.Contains(err.Error(), "needs ssl.truststore.location") {
 			t.Fatalf("got %v", err)
 		}
@@ -159,7 +160,7 @@ func TestHTTPSProtocolsAndCiphers(t *testing.T) {
 		return c.ConnectionState(), nil
 	}
 
-	p := startHTTPS(t, bootstrap, http.TLSConfig{KeystoreLocation: ks, KeystoreType: "PEM", EnabledProtocols: []string{"TLSv1.3"}}, nil)
+	p := startHTTPS(t, bootstrap, guard.TLSConfig{KeystoreLocation: ks, KeystoreType: "PEM", EnabledProtocols: []string{"TLSv1.3"}}, nil)
 	if _, err := handshake(p.url, &tls.Config{MaxVersion: tls.VersionTLS12}); err == nil {
 		t.Error("ssl.enabled.protocols=TLSv1.3 let a TLS 1.2 client in")
 	}
@@ -168,7 +169,7 @@ func TestHTTPSProtocolsAndCiphers(t *testing.T) {
 	}
 
 	const suite = "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"
-	p = startHTTPS(t, bootstrap, http.TLSConfig{KeystoreLocation: ks, KeystoreType: "PEM", Protocol: "TLSv1.2", CipherSuites: []string{suite}}, nil)
+	p = startHTTPS(t, bootstrap, guard.TLSConfig{KeystoreLocation: ks, KeystoreType: "PEM", Protocol: "TLSv1.2", CipherSuites: []string{suite}}, nil)
 	st, err := handshake(p.url, &tls.Config{})
 	if err != nil || st.Version != tls.VersionTLS12 || tls.CipherSuiteName(st.CipherSuite) != suite {
 		t.Errorf("ssl.protocol=TLSv1.2 with one suite: %v, version %x, suite %s", err, st.Version, tls.CipherSuiteName(st.CipherSuite))
@@ -190,7 +191,7 @@ func TestHTTPSReload(t *testing.T) {
 	first, second := ca.Server(t, "proxy-1"), ca.Server(t, "proxy-2")
 	first.WriteKeyStore(t, ks, "PKCS12")
 	oldClients.WriteTrustStore(t, ts, "JKS")
-	p := startHTTPS(t, bootstrap, http.TLSConfig{
+	p := startHTTPS(t, bootstrap, guard.TLSConfig{
 		KeystoreLocation: ks, KeystoreType: "PKCS12", KeystorePassword: testpki.Password,
 		TruststoreLocation: ts, TruststorePassword: testpki.Password, ClientAuth: "REQUIRED",
 		Reload: true, ReloadInterval: 20 * time.Millisecond,

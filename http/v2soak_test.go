@@ -146,7 +146,7 @@ func TestV2ConsumerSoak(t *testing.T) {
 		p.do(t, "DELETE", in.base, "")
 	}
 	eventually(t, "every instance to be gone", func() error {
-		if n := p.sys.LiveConsumers(); n != 0 {
+		if n := p.sys.Consumers().Live(); n != 0 {
 			return fmt.Errorf("%d instances still open", n)
 		}
 		return nil

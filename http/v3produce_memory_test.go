@@ -93,7 +93,7 @@ func TestProduceStreamMemoryIsBounded(t *testing.T) {
 	if n != records || ok != records {
 		t.Fatalf("%d answers, %d successes, for %d records", n, ok, records)
 	}
-	if r, b, w := p.sys.ProduceCredits(); r != 0 || b != 0 || w != 0 {
+	if r, b, w := p.sys.Producers().Credits(); r != 0 || b != 0 || w != 0 {
 		t.Fatalf("after the stream: %d records and %d bytes of credit still taken, %d waiting", r, b, w)
 	}
 	t.Logf("streamed %d MiB; peak heap in use %d MiB", records>>10, maxHeap.Load()>>20)

@@ -230,7 +230,7 @@ func TestProduceStreamUnknownTopicAnswersQuickly(t *testing.T) {
 
 func TestProduceStreamEnds(t *testing.T) {
 	bootstrap := target(t)
-	p := startProxy(t, bootstrap, func(c *http.Config) { c.ProduceRecordMaxBytes = 1 << 10 })
+	p := startProxy(t, bootstrap, func(c *http.Config) { c.Produce.ProduceRecordMaxBytes = 1 << 10 })
 	topic := produceTopic(t, p, 1)
 	path := "/v3/clusters/c/topics/" + topic + "/records"
 	big := `{"value":{"type":"STRING","data":"` + strings.Repeat("x", 2<<10) + `"}}`
@@ -278,8 +278,8 @@ func TestProduceStreamRequestErrors(t *testing.T) {
 func TestProduceStreamMaxDuration(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, func(c *http.Config) {
-		c.StreamMaxDuration = 300 * time.Millisecond
-		c.StreamGrace = 300 * time.Millisecond
+		c.Produce.StreamMaxDuration = 300 * time.Millisecond
+		c.Produce.StreamGrace = 300 * time.Millisecond
 	})
 	topic := produceTopic(t, p, 1)
 	pr, pw := io.Pipe()
@@ -489,7 +489,7 @@ func TestProduceRateLimits(t *testing.T) {
 // answered by Kafka and its credit comes back.
 func TestProduceStreamClientThatStopsReading(t *testing.T) {
 	bootstrap := target(t)
-	p := startProxy(t, bootstrap, func(c *http.Config) { c.StreamWriteTimeout = 300 * time.Millisecond })
+	p := startProxy(t, bootstrap, func(c *http.Config) { c.Produce.StreamWriteTimeout = 300 * time.Millisecond })
 	topic := produceTopic(t, p, 1)
 	const n = 100_000 // far more answers than the sockets' buffers hold
 	var body strings.Builder
@@ -510,7 +510,7 @@ func TestProduceStreamClientThatStopsReading(t *testing.T) {
 	}
 	// Read nothing; the proxy must let go by itself.
 	eventually(t, "the stream's credit to come back", func() error {
-		if r, b, w := p.sys.ProduceCredits(); r != 0 || b != 0 || w != 0 {
+		if r, b, w := p.sys.Producers().Credits(); r != 0 || b != 0 || w != 0 {
 			return fmt.Errorf("%d records, %d bytes in flight, %d waiting", r, b, w)
 		}
 		return nil

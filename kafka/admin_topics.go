@@ -169,21 +169,21 @@ func (a *Admin) Topic(ctx context.Context, name string, authOps bool) (Topic, er
 
 // Partition describes one partition of a topic: an unknown topic is
 // UnknownTopicOrPartition with the reference's message naming the
-// partition; found is false for a partition the topic does not have.
-func (a *Admin) Partition(ctx context.Context, topic string, id int32) (p Partition, found bool, err error) {
+// partition; nil for a partition the topic does not have.
+func (a *Admin) Partition(ctx context.Context, topic string, id int32) (*Partition, error) {
 	t, err := a.Topic(ctx, topic, false)
 	if errors.Is(err, kerr.UnknownTopicOrPartition) {
-		return Partition{}, false, WithMessage(err, fmt.Sprintf("This server does not host topic-partition %d for topic %s", id, topic))
+		return nil, WithMessage(err, fmt.Sprintf("This server does not host topic-partition %d for topic %s", id, topic))
 	}
 	if err != nil {
-		return Partition{}, false, err
+		return nil, err
 	}
 	for _, p := range t.Partitions {
 		if p.ID == id {
-			return p, true, nil
+			return &p, nil
 		}
 	}
-	return Partition{}, false, nil
+	return nil, nil
 }
 
 // CreateTopic creates a topic, or only validates its creation.
@@ -308,24 +308,28 @@ func (a *Admin) awaitPartitions(ctx context.Context, name string, total int32) e
 	}
 }
 
+// Offsets are a partition's earliest and latest offsets.
+type Offsets struct{ Earliest, Latest int64 }
+
 // PartitionOffsets returns the earliest and latest offsets of a partition.
 // A partition the topic does not have is the reference's 404 40402
 // "Partition not found.".
-func (a *Admin) PartitionOffsets(ctx context.Context, topic string, id int32) (earliest, latest int64, err error) {
-	_, found, err := a.Partition(ctx, topic, id)
+func (a *Admin) PartitionOffsets(ctx context.Context, topic string, id int32) (Offsets, error) {
+	p, err := a.Partition(ctx, topic, id)
 	if err != nil {
-		return 0, 0, err
+		return Offsets{}, err
 	}
-	if !found {
-		return 0, 0, ErrPartitionNotFound()
+	if p == nil {
+		return Offsets{}, ErrPartitionNotFound()
 	}
-	if earliest, err = a.listOffset(ctx, topic, id, -2); err != nil {
-		return 0, 0, err
+	var o Offsets
+	if o.Earliest, err = a.listOffset(ctx, topic, id, -2); err != nil {
+		return Offsets{}, err
 	}
-	if latest, err = a.listOffset(ctx, topic, id, -1); err != nil {
-		return 0, 0, err
+	if o.Latest, err = a.listOffset(ctx, topic, id, -1); err != nil {
+		return Offsets{}, err
 	}
-	return earliest, latest, nil
+	return o, nil
 }
 
 // listOffset asks the partition's leader for the offset at timestamp (-2

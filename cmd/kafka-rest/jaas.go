@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/kafka-rest-go/kafka-rest/cmd/kafka-rest/internal/properties"
-	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
 )
 
 // jaasEntry is one login module of a JAAS config section.
@@ -110,7 +110,7 @@ var propertyFileModules = map[string]bool{
 // basicUsers reads the users of realm: the JAAS config names, in the
 // section of the realm, a PropertyFileLoginModule whose file= is a Jetty
 // password file.
-func basicUsers(jaasPath, realm string) (map[string]http.BasicUser, error) {
+func basicUsers(jaasPath, realm string) (map[string]guard.BasicUser, error) {
 	if jaasPath == "" {
 		return nil, fmt.Errorf("authentication.method=BASIC needs a JAAS config: set java.security.auth.login.config (or -Djava.security.auth.login.config= in KAFKAREST_OPTS)")
 	}
@@ -139,7 +139,7 @@ func basicUsers(jaasPath, realm string) (map[string]http.BasicUser, error) {
 
 // readPasswordFile reads a Jetty password file: a properties file of
 // "user: password[,role ...]".
-func readPasswordFile(path string) (map[string]http.BasicUser, error) {
+func readPasswordFile(path string) (map[string]guard.BasicUser, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the password file: %w", err)
@@ -149,14 +149,14 @@ func readPasswordFile(path string) (map[string]http.BasicUser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the password file %s: %w", path, err)
 	}
-	users := make(map[string]http.BasicUser)
+	users := make(map[string]guard.BasicUser)
 	for _, e := range entries {
 		name := strings.TrimSpace(e.Key)
 		if name == "" {
 			continue
 		}
 		fields := strings.Split(e.Value, ",")
-		u := http.BasicUser{Password: strings.TrimSpace(fields[0])}
+		u := guard.BasicUser{Password: strings.TrimSpace(fields[0])}
 		for _, r := range fields[1:] {
 			if r = strings.TrimSpace(r); r != "" {
 				u.Roles = append(u.Roles, r)

@@ -27,6 +27,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
 	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
@@ -126,9 +127,9 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if hcfg.Guard.Auth.Authenticator, err = cfg.authenticator(ctx, log); err != nil {
 		return err
 	}
-	var tlsFiles *http.TLS
+	var tlsFiles *guard.TLS
 	if cfg.hasHTTPS() {
-		if tlsFiles, err = http.NewTLS(ctx, cfg.tlsConfig(), log); err != nil {
+		if tlsFiles, err = guard.NewTLS(ctx, cfg.tlsConfig(), log); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
 )
 
 // jaasOption is how the reference's launcher is told the JAAS config.
@@ -33,19 +33,19 @@ func jaasFromLauncher(environ []string) string {
 
 // guardConfig is authentication (less the authenticator, which needs a
 // context: see authenticator), access lists, limits and CORS.
-func (c *config) guardConfig() http.GuardConfig {
+func (c *config) guardConfig() guard.Config {
 	costs := make(map[string]int)
 	for _, item := range splitList(c.str("rate.limit.costs")) {
 		name, cost, _ := strings.Cut(item, "=")
 		costs[strings.TrimSpace(name)], _ = strconv.Atoi(strings.TrimSpace(cost)) // validated by loadConfig
 	}
-	exempt, _ := prefixes(c.str("dos.filter.ip.whitelist"))                         // validated by loadConfig
-	headers, _ := http.ParseHeaderDirectives(c.str("response.http.headers.config")) // validated by loadConfig
-	return http.GuardConfig{
-		Auth:      http.AuthConfig{Roles: splitList(c.str("authentication.roles")), SkipPaths: splitList(c.str("authentication.skip.paths"))},
+	exempt, _ := prefixes(c.str("dos.filter.ip.whitelist"))                          // validated by loadConfig
+	headers, _ := guard.ParseHeaderDirectives(c.str("response.http.headers.config")) // validated by loadConfig
+	return guard.Config{
+		Auth:      guard.AuthConfig{Roles: splitList(c.str("authentication.roles")), SkipPaths: splitList(c.str("authentication.skip.paths"))},
 		AllowList: splitList(c.str("api.endpoints.allowlist")),
 		BlockList: splitList(c.str("api.endpoints.blocklist")),
-		RateLimit: http.RateLimitConfig{
+		RateLimit: guard.RateLimitConfig{
 			Enabled:                 c.bool("rate.limit.enable"),
 			PermitsPerSec:           c.int("rate.limit.permits.per.sec"),
 			PerClusterPermitsPerSec: c.int("rate.limit.per.cluster.permits.per.sec"),
@@ -53,14 +53,14 @@ func (c *config) guardConfig() http.GuardConfig {
 			DefaultCost:             c.int("rate.limit.default.cost"),
 			Costs:                   costs,
 		},
-		ClientLimit: http.ClientLimitConfig{
+		ClientLimit: guard.ClientLimitConfig{
 			Enabled:         c.bool("dos.filter.enabled"),
 			PerSec:          c.int("dos.filter.max.requests.per.sec"),
 			PerClientPerSec: c.int("dos.filter.max.requests.per.connection.per.sec"),
 			MaxClients:      c.int("dos.filter.tracked.clients.max"),
 			Exempt:          exempt,
 		},
-		CORS: http.CORSConfig{
+		CORS: guard.CORSConfig{
 			AllowOrigin:  splitList(c.str("access.control.allow.origin")),
 			AllowMethods: splitList(c.str("access.control.allow.methods")),
 			AllowHeaders: splitList(c.str("access.control.allow.headers")),
@@ -72,16 +72,16 @@ func (c *config) guardConfig() http.GuardConfig {
 }
 
 // authenticator is authentication.method: nil for NONE.
-func (c *config) authenticator(ctx context.Context, log *slog.Logger) (http.Authenticator, error) {
+func (c *config) authenticator(ctx context.Context, log *slog.Logger) (guard.Authenticator, error) {
 	switch strings.ToUpper(c.str("authentication.method")) {
 	case "BASIC":
 		users, err := basicUsers(c.str("java.security.auth.login.config"), c.str("authentication.realm"))
 		if err != nil {
 			return nil, err
 		}
-		return http.NewBasicAuth(c.str("authentication.realm"), users)
+		return guard.NewBasicAuth(c.str("authentication.realm"), users)
 	case "BEARER":
-		return http.NewBearerAuth(ctx, http.BearerConfig{
+		return guard.NewBearerAuth(ctx, guard.BearerConfig{
 			JWKSURL:        c.str("authentication.bearer.jwks.url"),
 			JWKSFile:       c.str("authentication.bearer.jwks.file"),
 			Refresh:        c.ms("authentication.bearer.jwks.refresh.ms"),
@@ -97,12 +97,12 @@ func (c *config) authenticator(ctx context.Context, log *slog.Logger) (http.Auth
 }
 
 // tlsConfig is the ssl.* keys of https listeners.
-func (c *config) tlsConfig() http.TLSConfig {
+func (c *config) tlsConfig() guard.TLSConfig {
 	clientAuth := strings.ToUpper(c.str("ssl.client.authentication"))
 	if clientAuth == "NONE" && c.bool("ssl.client.auth") {
 		clientAuth = "REQUIRED"
 	}
-	return http.TLSConfig{
+	return guard.TLSConfig{
 		KeystoreLocation:   c.str("ssl.keystore.location"),
 		KeystoreType:       c.str("ssl.keystore.type"),
 		KeystorePassword:   c.str("ssl.keystore.password"),

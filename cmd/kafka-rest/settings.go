@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
-	"github.com/kafka-rest-go/kafka-rest/http"
+	"github.com/kafka-rest-go/kafka-rest/http/guard"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -440,6 +440,6 @@ func prefixes(v string) ([]netip.Prefix, error) {
 }
 
 func headerDirectives(v string) error {
-	_, err := http.ParseHeaderDirectives(v)
+	_, err := guard.ParseHeaderDirectives(v)
 	return err
 }

@@ -1,0 +1,147 @@
+package guard
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// TLSConfig is the reference's ssl.* keys for https listeners.
+type TLSConfig struct {
+	// KeystoreLocation holds the server certificate and key; its type is
+	// JKS (the reference's default), PKCS12 or PEM.
+	KeystoreLocation, KeystoreType, KeystorePassword, KeyPassword string
+	// TruststoreLocation holds the certificates that sign client
+	// certificates, for mutual TLS.
+	TruststoreLocation, TruststoreType, TruststorePassword string
+	// ClientAuth is NONE, REQUESTED (a client certificate is verified if
+	// sent) or REQUIRED.
+	ClientAuth string
+	// Protocol is ssl.protocol: TLS, or TLSv1.2 / TLSv1.3 for a highest
+	// version. EnabledProtocols (TLSv1.2, TLSv1.3, ...) bound the versions
+	// from below and above.
+	Protocol         string
+	EnabledProtocols []string
+	// CipherSuites are the TLS 1.2 suites allowed, by their IANA names
+	// (as Java's); empty means Go's defaults. TLS 1.3 suites are not
+	// configurable.
+	CipherSuites []string
+	// Reload re-reads the stores when they change (ssl.keystore.reload),
+	// checking every ReloadInterval; WatchLocation is watched instead of
+	// the keystore when set.
+	Reload         bool
+	WatchLocation  string
+	ReloadInterval time.Duration
+}
+
+var tlsVersions = map[string]uint16{"TLSV1": tls.VersionTLS10, "TLSV1.1": tls.VersionTLS11, "TLSV1.2": tls.VersionTLS12, "TLSV1.3": tls.VersionTLS13}
+
+// TLS is the TLS side of https listeners: the stores as last loaded.
+type TLS struct {
+	cfg     TLSConfig
+	current atomic.Pointer[tls.Config]
+}
+
+// NewTLS loads the stores and, with Reload, watches them until ctx ends.
+func NewTLS(ctx context.Context, cfg TLSConfig, log *slog.Logger) (*TLS, error) {
+	t := &TLS{cfg: cfg}
+	if err := t.load(); err != nil {
+		return nil, err
+	}
+	if cfg.Reload {
+		watched := []string{cfg.KeystoreLocation}
+		if cfg.WatchLocation != "" {
+			watched = []string{cfg.WatchLocation}
+		}
+		if cfg.TruststoreLocation != "" {
+			watched = append(watched, cfg.TruststoreLocation)
+		}
+		interval := cfg.ReloadInterval
+		if interval <= 0 {
+			interval = 10 * time.Second
+		}
+		go watchFiles(ctx, watched, interval, log, "the TLS keystore and truststore", t.load)
+	}
+	return t, nil
+}
+
+// Config is the tls.Config of a listener: each handshake takes the stores
+// as last loaded, so that a reload applies to new connections at once.
+func (t *TLS) Config() *tls.Config {
+	return &tls.Config{
+		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+			return t.current.Load(), nil
+		},
+	}
+}
+
+func (t *TLS) load() error {
+	cfg := t.cfg
+	if cfg.KeystoreLocation == "" {
+		return fmt.Errorf("an https listener needs ssl.keystore.location")
+	}
+	certs, err := loadKeyStore(cfg.KeystoreLocation, cfg.KeystoreType, cfg.KeystorePassword, cfg.KeyPassword)
+	if err != nil {
+		return fmt.Errorf("ssl.keystore.location %s: %w", cfg.KeystoreLocation, err)
+	}
+	c := &tls.Config{
+		Certificates: certs,
+		MinVersion:   tls.VersionTLS12,
+		// HTTP/1.1 only: streaming produce relies on its full duplex.
+		NextProtos: []string{"http/1.1"},
+	}
+	if v, ok := tlsVersions[strings.ToUpper(cfg.Protocol)]; ok {
+		c.MaxVersion = v
+	}
+	if len(cfg.EnabledProtocols) > 0 {
+		c.MinVersion, c.MaxVersion = tls.VersionTLS13, tls.VersionTLS10
+		for _, p := range cfg.EnabledProtocols {
+			v, ok := tlsVersions[strings.ToUpper(p)]
+			if !ok {
+				return fmt.Errorf("ssl.enabled.protocols: %q is not one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3", p)
+			}
+			c.MinVersion, c.MaxVersion = min(c.MinVersion, v), max(c.MaxVersion, v)
+		}
+	}
+	if len(cfg.CipherSuites) > 0 {
+		if c.CipherSuites, err = cipherSuites(cfg.CipherSuites); err != nil {
+			return err
+		}
+	}
+	switch strings.ToUpper(cfg.ClientAuth) {
+	case "REQUESTED":
+		c.ClientAuth = tls.VerifyClientCertIfGiven
+	case "REQUIRED":
+		c.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	if cfg.TruststoreLocation != "" {
+		if c.ClientCAs, err = loadTrustStore(cfg.TruststoreLocation, cfg.TruststoreType, cfg.TruststorePassword); err != nil {
+			return fmt.Errorf("ssl.truststore.location %s: %w", cfg.TruststoreLocation, err)
+		}
+	} else if c.ClientAuth != tls.NoClientCert {
+		return fmt.Errorf("ssl.client.authentication %s needs ssl.truststore.location to verify client certificates", cfg.ClientAuth)
+	}
+	t.current.Store(c)
+	return nil
+}
+
+// cipherSuites maps IANA names onto Go's suites.
+func cipherSuites(names []string) ([]uint16, error) {
+	known := make(map[string]uint16)
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		known[s.Name] = s.ID
+	}
+	var out []uint16
+	for _, n := range names {
+		id, ok := known[strings.ToUpper(strings.TrimSpace(n))]
+		if !ok {
+			return nil, fmt.Errorf("ssl.cipher.suites: %q is not a TLS cipher suite Go knows (IANA names such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)", n)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}

@@ -1,0 +1,42 @@
+package v3
+
+import (
+	"log/slog"
+
+	"github.com/kafka-rest-go/kafka-rest/actors"
+	"github.com/kafka-rest-go/kafka-rest/codec"
+	"github.com/kafka-rest-go/kafka-rest/http/rest"
+	"github.com/kafka-rest-go/kafka-rest/internal/telemetry"
+)
+
+// Deps are what the v3 handlers use; each handler is given its part.
+type Deps struct {
+	// Admin is the admin pool: every admin endpoint and the cluster check.
+	Admin *actors.AdminPool
+	// Producers, Serializer and Produce serve produce; Serializer makes
+	// the record bytes of keys and values.
+	Producers  *actors.Producers
+	Serializer codec.Serializer
+	Produce    ProduceConfig
+	// URLs and ResourceNameAuthority name resources in answers.
+	URLs                  rest.URLs
+	ResourceNameAuthority string
+	Metrics               *telemetry.Metrics
+	Log                   *slog.Logger
+}
+
+// Routes are the v3 API's routes, but for its OpenAPI document.
+func Routes(d Deps) []rest.Route {
+	b := &base{admin: d.Admin, urls: d.URLs, authority: d.ResourceNameAuthority}
+	p := &produce{cfg: d.Produce, producers: d.Producers, serializer: d.Serializer, metrics: d.Metrics, log: d.Log}
+	var rs []rest.Route
+	rs = append(rs, (&clusters{b}).routes()...)
+	rs = append(rs, p.routes()...)
+	rs = append(rs, (&brokers{b}).routes()...)
+	rs = append(rs, (&topics{b}).routes()...)
+	rs = append(rs, (&partitions{b}).routes()...)
+	rs = append(rs, (&configs{b}).routes()...)
+	rs = append(rs, (&groups{b}).routes()...)
+	rs = append(rs, (&acls{b}).routes()...)
+	return rs
+}
