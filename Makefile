@@ -1,7 +1,8 @@
 # kafka-rest: a Kafka REST proxy compatible with Confluent's.
 #
 #   make run     the proxy on :8082 with the embedded development Kafka
-#   make test    lint, unit and embedded tests, fuzzing (FUZZTIME per target),
+#   make test    lint (and that nothing built is tracked), unit and embedded
+#                tests with the layout's rules, fuzzing (FUZZTIME per target),
 #                then the real-Kafka tier and its broker-fault tests
 #
 # Everything the targets need (Go modules, staticcheck, the Kafka jars from
@@ -66,6 +67,7 @@ $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 lint: $(STATICCHECK)
+	.ci/tracked-files.sh
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./...

@@ -13,26 +13,23 @@ import (
 // also its Kafka protocol code; anything Kafka sends beyond them (a USER
 // resource, a CREATE_TOKENS operation) reads as UNKNOWN, as in the
 // reference.
-// The arrays are read-only tables; the exported functions hand out copies.
-var (
-	aclResourceTypes = [...]string{"UNKNOWN", "ANY", "TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"}
-	aclPatternTypes  = [...]string{"UNKNOWN", "ANY", "MATCH", "LITERAL", "PREFIXED"}
-	aclOperations    = [...]string{"UNKNOWN", "ANY", "ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE",
-		"CLUSTER_ACTION", "DESCRIBE_CONFIGS", "ALTER_CONFIGS", "IDEMPOTENT_WRITE"}
-	aclPermissions = [...]string{"UNKNOWN", "ANY", "DENY", "ALLOW"}
-)
 
 // ACLResourceTypes are the values of the reference's resource_type enum.
-func ACLResourceTypes() []string { t := aclResourceTypes; return t[:] }
+func ACLResourceTypes() []string {
+	return []string{"UNKNOWN", "ANY", "TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID", "DELEGATION_TOKEN"}
+}
 
 // ACLPatternTypes are the values of the reference's pattern_type enum.
-func ACLPatternTypes() []string { t := aclPatternTypes; return t[:] }
+func ACLPatternTypes() []string { return []string{"UNKNOWN", "ANY", "MATCH", "LITERAL", "PREFIXED"} }
 
 // ACLOperations are the values of the reference's operation enum.
-func ACLOperations() []string { t := aclOperations; return t[:] }
+func ACLOperations() []string {
+	return []string{"UNKNOWN", "ANY", "ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE",
+		"CLUSTER_ACTION", "DESCRIBE_CONFIGS", "ALTER_CONFIGS", "IDEMPOTENT_WRITE"}
+}
 
 // ACLPermissions are the values of the reference's permission enum.
-func ACLPermissions() []string { t := aclPermissions; return t[:] }
+func ACLPermissions() []string { return []string{"UNKNOWN", "ANY", "DENY", "ALLOW"} }
 
 // clusterResourceName is the only name a CLUSTER resource can have.
 const clusterResourceName = "kafka-cluster"
@@ -73,13 +70,13 @@ func (acl ACL) filter() ACLFilter {
 // protocol is the filter in Kafka's terms.
 func (f ACLFilter) protocol() kmsg.DeleteACLsRequestFilter {
 	pf := kmsg.NewDeleteACLsRequestFilter()
-	pf.ResourceType = kmsg.ACLResourceType(aclCode(aclResourceTypes[:], f.ResourceType))
+	pf.ResourceType = kmsg.ACLResourceType(aclCode(ACLResourceTypes(), f.ResourceType))
 	pf.ResourceName = f.ResourceName
-	pf.ResourcePatternType = kmsg.ACLResourcePatternType(aclCode(aclPatternTypes[:], f.PatternType))
+	pf.ResourcePatternType = kmsg.ACLResourcePatternType(aclCode(ACLPatternTypes(), f.PatternType))
 	pf.Principal = f.Principal
 	pf.Host = f.Host
-	pf.Operation = kmsg.ACLOperation(aclCode(aclOperations[:], f.Operation))
-	pf.PermissionType = kmsg.ACLPermissionType(aclCode(aclPermissions[:], f.Permission))
+	pf.Operation = kmsg.ACLOperation(aclCode(ACLOperations(), f.Operation))
+	pf.PermissionType = kmsg.ACLPermissionType(aclCode(ACLPermissions(), f.Permission))
 	return pf
 }
 
@@ -105,13 +102,13 @@ func aclName(values []string, c int8) string {
 func aclFrom(typ kmsg.ACLResourceType, resource string, pattern kmsg.ACLResourcePatternType,
 	principal, host string, op kmsg.ACLOperation, perm kmsg.ACLPermissionType) ACL {
 	return ACL{
-		ResourceType: aclName(aclResourceTypes[:], int8(typ)),
+		ResourceType: aclName(ACLResourceTypes(), int8(typ)),
 		ResourceName: resource,
-		PatternType:  aclName(aclPatternTypes[:], int8(pattern)),
+		PatternType:  aclName(ACLPatternTypes(), int8(pattern)),
 		Principal:    principal,
 		Host:         host,
-		Operation:    aclName(aclOperations[:], int8(op)),
-		Permission:   aclName(aclPermissions[:], int8(perm)),
+		Operation:    aclName(ACLOperations(), int8(op)),
+		Permission:   aclName(ACLPermissions(), int8(perm)),
 	}
 }
 
@@ -268,19 +265,19 @@ func SortACLs(acls []ACL) {
 		x, y := acls[i], acls[j]
 		switch {
 		case x.ResourceType != y.ResourceType:
-			return aclCode(aclResourceTypes[:], x.ResourceType) < aclCode(aclResourceTypes[:], y.ResourceType)
+			return aclCode(ACLResourceTypes(), x.ResourceType) < aclCode(ACLResourceTypes(), y.ResourceType)
 		case x.ResourceName != y.ResourceName:
 			return x.ResourceName < y.ResourceName
 		case x.PatternType != y.PatternType:
-			return aclCode(aclPatternTypes[:], x.PatternType) < aclCode(aclPatternTypes[:], y.PatternType)
+			return aclCode(ACLPatternTypes(), x.PatternType) < aclCode(ACLPatternTypes(), y.PatternType)
 		case x.Principal != y.Principal:
 			return x.Principal < y.Principal
 		case x.Host != y.Host:
 			return x.Host < y.Host
 		case x.Operation != y.Operation:
-			return aclCode(aclOperations[:], x.Operation) < aclCode(aclOperations[:], y.Operation)
+			return aclCode(ACLOperations(), x.Operation) < aclCode(ACLOperations(), y.Operation)
 		}
-		return aclCode(aclPermissions[:], x.Permission) < aclCode(aclPermissions[:], y.Permission)
+		return aclCode(ACLPermissions(), x.Permission) < aclCode(ACLPermissions(), y.Permission)
 	})
 }
 

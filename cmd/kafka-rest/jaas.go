@@ -100,11 +100,11 @@ func jaasTokens(s string) ([]string, error) {
 	return out, nil
 }
 
-// propertyFileModules are Jetty's PropertyFileLoginModule, before and after
+// propertyFileModule reports whether name is Jetty's PropertyFileLoginModule, before and after
 // Jetty 10 moved it.
-var propertyFileModules = map[string]bool{
-	"org.eclipse.jetty.jaas.spi.PropertyFileLoginModule":          true,
-	"org.eclipse.jetty.security.jaas.spi.PropertyFileLoginModule": true,
+func propertyFileModule(name string) bool {
+	return name == "org.eclipse.jetty.jaas.spi.PropertyFileLoginModule" ||
+		name == "org.eclipse.jetty.security.jaas.spi.PropertyFileLoginModule"
 }
 
 // basicUsers reads the users of realm: the JAAS config names, in the
@@ -127,7 +127,7 @@ func basicUsers(jaasPath, realm string) (map[string]guard.BasicUser, error) {
 		return nil, fmt.Errorf("the JAAS config %s has no section %q: authentication.realm names it", jaasPath, realm)
 	}
 	for _, e := range entries {
-		if !propertyFileModules[e.module] {
+		if !propertyFileModule(e.module) {
 			return nil, fmt.Errorf("the JAAS config %s, section %s: login module %s is not supported; use org.eclipse.jetty.jaas.spi.PropertyFileLoginModule with file=", jaasPath, realm, e.module)
 		}
 	}

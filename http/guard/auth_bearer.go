@@ -39,7 +39,9 @@ type BearerConfig struct {
 
 // bearerMethods are the signature algorithms accepted: asymmetric only, so
 // that a public key in a JWK Set can never be used as an HMAC secret.
-var bearerMethods = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+func bearerMethods() []string {
+	return []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+}
 
 type bearerAuth struct {
 	cfg    BearerConfig
@@ -58,7 +60,7 @@ func NewBearerAuth(ctx context.Context, cfg BearerConfig, log *slog.Logger) (Aut
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = time.Hour
 	}
-	opts := []jwt.ParserOption{jwt.WithValidMethods(bearerMethods), jwt.WithExpirationRequired(), jwt.WithLeeway(cfg.Leeway)}
+	opts := []jwt.ParserOption{jwt.WithValidMethods(bearerMethods()), jwt.WithExpirationRequired(), jwt.WithLeeway(cfg.Leeway)}
 	if cfg.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
 	}

@@ -17,7 +17,7 @@ import (
 
 // jksMagic starts every JKS file; a "JKS" store without it is PKCS12, which
 // Java reads for either type too (keystore.type.compat).
-var jksMagic = []byte{0xfe, 0xed, 0xfe, 0xed}
+const jksMagic = "\xfe\xed\xfe\xed"
 
 // loadKeyStore reads the server's certificates and keys from a PEM file
 // (certificate chain and private key), a PKCS12 file or a JKS file. Every
@@ -142,7 +142,7 @@ func storeKind(storeType string, b []byte) string {
 	switch {
 	case strings.EqualFold(storeType, "PEM") || pemLike(b):
 		return "PEM"
-	case strings.EqualFold(storeType, "PKCS12") || !bytes.HasPrefix(b, jksMagic):
+	case strings.EqualFold(storeType, "PKCS12") || !bytes.HasPrefix(b, []byte(jksMagic)):
 		return "PKCS12"
 	}
 	return "JKS"

@@ -38,7 +38,20 @@ type TLSConfig struct {
 	ReloadInterval time.Duration
 }
 
-var tlsVersions = map[string]uint16{"TLSV1": tls.VersionTLS10, "TLSV1.1": tls.VersionTLS11, "TLSV1.2": tls.VersionTLS12, "TLSV1.3": tls.VersionTLS13}
+// tlsVersion is the TLS version of a Java protocol name, in upper case.
+func tlsVersion(name string) (uint16, bool) {
+	switch name {
+	case "TLSV1":
+		return tls.VersionTLS10, true
+	case "TLSV1.1":
+		return tls.VersionTLS11, true
+	case "TLSV1.2":
+		return tls.VersionTLS12, true
+	case "TLSV1.3":
+		return tls.VersionTLS13, true
+	}
+	return 0, false
+}
 
 // TLS is the TLS side of https listeners: the stores as last loaded.
 type TLS struct {
@@ -94,13 +107,13 @@ func (t *TLS) load() error {
 		// HTTP/1.1 only: streaming produce relies on its full duplex.
 		NextProtos: []string{"http/1.1"},
 	}
-	if v, ok := tlsVersions[strings.ToUpper(cfg.Protocol)]; ok {
+	if v, ok := tlsVersion(strings.ToUpper(cfg.Protocol)); ok {
 		c.MaxVersion = v
 	}
 	if len(cfg.EnabledProtocols) > 0 {
 		c.MinVersion, c.MaxVersion = tls.VersionTLS13, tls.VersionTLS10
 		for _, p := range cfg.EnabledProtocols {
-			v, ok := tlsVersions[strings.ToUpper(p)]
+			v, ok := tlsVersion(strings.ToUpper(p))
 			if !ok {
 				return fmt.Errorf("ssl.enabled.protocols: %q is not one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3", p)
 			}
