@@ -55,14 +55,7 @@ func TestOptionsRoleOverride(t *testing.T) {
 		"consumer.linger.ms":    "9", // not a consumer property
 		"admin.fetch.max.bytes": "1",
 	}}
-	opts, err := c.Options(RoleProducer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := newClient(t, c, RoleProducer)
 	defer cl.Close()
 	if got := cl.OptValue(kgo.ClientID); got != "the-producer" {
 		t.Errorf("producer client.id %v", got)
