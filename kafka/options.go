@@ -14,6 +14,8 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/oauth"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/jaas"
 )
 
 // Role says which kind of Kafka client options are built for. Each role reads
@@ -146,7 +148,7 @@ type optBuilder struct {
 
 	protocol, protocolKey string
 	mechanism, mechKey    string
-	jaas                  jaasConfig
+	jaas                  jaas.Entry
 	jaasKey               string
 	tls                   tlsSettings
 
@@ -231,7 +233,7 @@ func (b *optBuilder) apply(name, key, v string) (bool, error) {
 			return true, InvalidValue(key, v, "must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
 		}
 	case "sasl.jaas.config":
-		j, err := parseJAAS(v)
+		j, err := jaas.ParseEntry(v)
 		if err != nil {
 			return true, fmt.Errorf("invalid value for %s: %w", key, err)
 		}
@@ -455,20 +457,20 @@ func (b *optBuilder) serviceSASL() error {
 	if b.jaasKey == "" {
 		return fmt.Errorf("sasl.mechanism=%s needs sasl.jaas.config with username and password (set %s)", mech, strings.Replace(b.mechKey, "mechanism", "jaas.config", 1))
 	}
-	user, pass := b.jaas.options["username"], b.jaas.options["password"]
+	user, pass := b.jaas.Options["username"], b.jaas.Options["password"]
 	if user == "" {
 		return fmt.Errorf("invalid value for %s: the login module has no username option", b.jaasKey)
 	}
-	module := b.jaas.module[strings.LastIndex(b.jaas.module, ".")+1:]
+	module := b.jaas.Module[strings.LastIndex(b.jaas.Module, ".")+1:]
 	switch mech {
 	case "PLAIN":
 		if module != "PlainLoginModule" {
-			return fmt.Errorf("invalid value for %s: sasl.mechanism PLAIN needs org.apache.kafka.common.security.plain.PlainLoginModule, got %s", b.jaasKey, b.jaas.module)
+			return fmt.Errorf("invalid value for %s: sasl.mechanism PLAIN needs org.apache.kafka.common.security.plain.PlainLoginModule, got %s", b.jaasKey, b.jaas.Module)
 		}
 		b.opts = append(b.opts, kgo.SASL(plain.Auth{User: user, Pass: pass}.AsMechanism()))
 	default:
 		if module != "ScramLoginModule" {
-			return fmt.Errorf("invalid value for %s: sasl.mechanism %s needs org.apache.kafka.common.security.scram.ScramLoginModule, got %s", b.jaasKey, mech, b.jaas.module)
+			return fmt.Errorf("invalid value for %s: sasl.mechanism %s needs org.apache.kafka.common.security.scram.ScramLoginModule, got %s", b.jaasKey, mech, b.jaas.Module)
 		}
 		a := scram.Auth{User: user, Pass: pass}
 		if mech == "SCRAM-SHA-256" {
