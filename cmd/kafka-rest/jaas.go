@@ -10,11 +10,14 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/internal/jaas"
 )
 
-// propertyFileModules are Jetty's PropertyFileLoginModule, before and after
-// Jetty 10 moved it.
-var propertyFileModules = map[string]bool{
-	"org.eclipse.jetty.jaas.spi.PropertyFileLoginModule":          true,
-	"org.eclipse.jetty.security.jaas.spi.PropertyFileLoginModule": true,
+// propertyFileModule reports whether module is Jetty's
+// PropertyFileLoginModule, before or after Jetty 10 moved it.
+func propertyFileModule(module string) bool {
+	switch module {
+	case "org.eclipse.jetty.jaas.spi.PropertyFileLoginModule", "org.eclipse.jetty.security.jaas.spi.PropertyFileLoginModule":
+		return true
+	}
+	return false
 }
 
 // basicUsers reads the users of realm: the JAAS config names, in the
@@ -37,7 +40,7 @@ func basicUsers(jaasPath, realm string) (map[string]http.BasicUser, error) {
 		return nil, fmt.Errorf("the JAAS config %s has no section %q: authentication.realm names it", jaasPath, realm)
 	}
 	for _, e := range entries {
-		if !propertyFileModules[e.Module] {
+		if !propertyFileModule(e.Module) {
 			return nil, fmt.Errorf("the JAAS config %s, section %s: login module %s is not supported; use org.eclipse.jetty.jaas.spi.PropertyFileLoginModule with file=", jaasPath, realm, e.Module)
 		}
 	}

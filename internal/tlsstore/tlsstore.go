@@ -139,7 +139,7 @@ func (s Store) CertPool() (*x509.CertPool, error) {
 }
 
 // jksMagic starts every JKS file.
-var jksMagic = []byte{0xfe, 0xed, 0xfe, 0xed}
+const jksMagic = "\xfe\xed\xfe\xed"
 
 // read returns the store's bytes and its kind: PEM, PKCS12 or JKS.
 func (s Store) read() ([]byte, string, error) {
@@ -163,7 +163,7 @@ func (s Store) read() ([]byte, string, error) {
 	switch {
 	case pemBlock(b) != nil:
 		return b, "PEM", nil
-	case bytes.HasPrefix(b, jksMagic):
+	case bytes.HasPrefix(b, []byte(jksMagic)):
 		if declared == "PEM" {
 			return nil, "", s.errorf("it is a JKS store, not PEM: set %s=JKS and %s", s.Keys.Type, s.Keys.Password)
 		}
