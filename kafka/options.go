@@ -2,12 +2,8 @@ package kafka
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +14,8 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/oauth"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/jaas"
 )
 
 // Role says which kind of Kafka client options are built for. Each role reads
@@ -150,7 +148,7 @@ type optBuilder struct {
 
 	protocol, protocolKey string
 	mechanism, mechKey    string
-	jaas                  jaasConfig
+	jaas                  jaas.Entry
 	jaasKey               string
 	tls                   tlsSettings
 
@@ -235,7 +233,7 @@ func (b *optBuilder) apply(name, key, v string) (bool, error) {
 			return true, InvalidValue(key, v, "must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
 		}
 	case "sasl.jaas.config":
-		j, err := parseJAAS(v)
+		j, err := jaas.ParseEntry(v)
 		if err != nil {
 			return true, fmt.Errorf("invalid value for %s: %w", key, err)
 		}
@@ -459,20 +457,20 @@ func (b *optBuilder) serviceSASL() error {
 	if b.jaasKey == "" {
 		return fmt.Errorf("sasl.mechanism=%s needs sasl.jaas.config with username and password (set %s)", mech, strings.Replace(b.mechKey, "mechanism", "jaas.config", 1))
 	}
-	user, pass := b.jaas.options["username"], b.jaas.options["password"]
+	user, pass := b.jaas.Options["username"], b.jaas.Options["password"]
 	if user == "" {
 		return fmt.Errorf("invalid value for %s: the login module has no username option", b.jaasKey)
 	}
-	module := b.jaas.module[strings.LastIndex(b.jaas.module, ".")+1:]
+	module := b.jaas.Module[strings.LastIndex(b.jaas.Module, ".")+1:]
 	switch mech {
 	case "PLAIN":
 		if module != "PlainLoginModule" {
-			return fmt.Errorf("invalid value for %s: sasl.mechanism PLAIN needs org.apache.kafka.common.security.plain.PlainLoginModule, got %s", b.jaasKey, b.jaas.module)
+			return fmt.Errorf("invalid value for %s: sasl.mechanism PLAIN needs org.apache.kafka.common.security.plain.PlainLoginModule, got %s", b.jaasKey, b.jaas.Module)
 		}
 		b.opts = append(b.opts, kgo.SASL(plain.Auth{User: user, Pass: pass}.AsMechanism()))
 	default:
 		if module != "ScramLoginModule" {
-			return fmt.Errorf("invalid value for %s: sasl.mechanism %s needs org.apache.kafka.common.security.scram.ScramLoginModule, got %s", b.jaasKey, mech, b.jaas.module)
+			return fmt.Errorf("invalid value for %s: sasl.mechanism %s needs org.apache.kafka.common.security.scram.ScramLoginModule, got %s", b.jaasKey, mech, b.jaas.Module)
 		}
 		a := scram.Auth{User: user, Pass: pass}
 		if mech == "SCRAM-SHA-256" {
@@ -510,134 +508,4 @@ func parseBool(key, v string) (bool, error) {
 		return false, nil
 	}
 	return false, InvalidValue(key, v, "must be true or false")
-}
-
-// tlsSettings collects the ssl.* keys of one role. Only PEM material is read
-// here; Java keystores (JKS, PKCS12) must be converted first.
-type tlsSettings struct {
-	any  bool
-	keys []string
-
-	trustFile, trustPEM, trustKey string
-	certFile, certPEM, keyPEM     string
-	certKey                       string
-	keyPassword                   string
-	noHostnameCheck               bool
-}
-
-func (t *tlsSettings) set(name, key, v string) error {
-	t.any = true
-	t.keys = append(t.keys, key)
-	switch name {
-	case "ssl.truststore.type", "ssl.keystore.type":
-		if !strings.EqualFold(v, "PEM") {
-			return InvalidValue(key, v, "only PEM is supported for Kafka client TLS; convert a JKS or PKCS12 store with keytool and openssl")
-		}
-	case "ssl.truststore.location":
-		t.trustFile, t.trustKey = v, key
-	case "ssl.truststore.certificates":
-		t.trustPEM, t.trustKey = v, key
-	case "ssl.keystore.location":
-		t.certFile, t.certKey = v, key
-	case "ssl.keystore.certificate.chain":
-		t.certPEM, t.certKey = v, key
-	case "ssl.keystore.key":
-		t.keyPEM = v
-	case "ssl.key.password":
-		t.keyPassword = v
-	case "ssl.keystore.password", "ssl.truststore.password":
-		// Passwords protect Java stores; PEM files here are read as they are.
-	case "ssl.endpoint.identification.algorithm":
-		switch strings.ToLower(v) {
-		case "":
-			t.noHostnameCheck = true
-		case "https":
-		default:
-			return InvalidValue(key, v, `must be "https" or empty (no hostname verification)`)
-		}
-	}
-	return nil
-}
-
-func (t *tlsSettings) config() (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if t.keyPassword != "" {
-		return nil, fmt.Errorf("ssl.key.password is set, but encrypted PEM keys are not supported: decrypt the key (openssl pkey) and remove the password")
-	}
-	trust := []byte(t.trustPEM)
-	if t.trustFile != "" {
-		data, err := os.ReadFile(t.trustFile)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", t.trustKey, err)
-		}
-		trust = data
-	}
-	if len(trust) > 0 {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(trust) {
-			return nil, fmt.Errorf("%s: no PEM certificate found (only PEM truststores are supported)", t.trustKey)
-		}
-		cfg.RootCAs = pool
-	}
-	chain := []byte(t.certPEM)
-	key := []byte(t.keyPEM)
-	if t.certFile != "" {
-		data, err := os.ReadFile(t.certFile)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", t.certKey, err)
-		}
-		chain, key = splitPEM(data)
-		if len(t.keyPEM) > 0 {
-			key = []byte(t.keyPEM)
-		}
-	}
-	if len(chain) > 0 {
-		cert, err := tls.X509KeyPair(chain, key)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w (a PEM keystore holds the certificate chain and an unencrypted private key)", t.certKey, err)
-		}
-		cfg.Certificates = []tls.Certificate{cert}
-	}
-	if t.noHostnameCheck {
-		// Java's empty ssl.endpoint.identification.algorithm: verify the
-		// chain but not the host name.
-		roots := cfg.RootCAs
-		cfg.InsecureSkipVerify = true
-		cfg.VerifyPeerCertificate = func(raw [][]byte, _ [][]*x509.Certificate) error {
-			certs := make([]*x509.Certificate, len(raw))
-			for i, r := range raw {
-				c, err := x509.ParseCertificate(r)
-				if err != nil {
-					return err
-				}
-				certs[i] = c
-			}
-			if len(certs) == 0 {
-				return errors.New("the broker sent no certificate")
-			}
-			inter := x509.NewCertPool()
-			for _, c := range certs[1:] {
-				inter.AddCert(c)
-			}
-			_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
-			return err
-		}
-	}
-	return cfg, nil
-}
-
-// splitPEM separates the certificates of a PEM file from its private key.
-func splitPEM(data []byte) (certs, key []byte) {
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			return certs, key
-		}
-		if strings.Contains(block.Type, "PRIVATE KEY") {
-			key = pem.EncodeToMemory(block)
-		} else {
-			certs = append(certs, pem.EncodeToMemory(block)...)
-		}
-	}
 }

@@ -22,31 +22,6 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 
-func TestParseJAAS(t *testing.T) {
-	j, err := parseJAAS(`org.apache.kafka.common.security.scram.ScramLoginModule required
-		username="alice"  password="p\"w;d=1" extra=bare ;`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := jaasConfig{module: "org.apache.kafka.common.security.scram.ScramLoginModule",
-		options: map[string]string{"username": "alice", "password": `p"w;d=1`, "extra": "bare"}}
-	if !reflect.DeepEqual(j, want) {
-		t.Fatalf("got %+v, want %+v", j, want)
-	}
-	for in, msg := range map[string]string{
-		"":                                  "expected a login module",
-		"X.Plain demanded;":                 "expected a control flag",
-		`X required username="a"`:           "missing the closing ';'",
-		`X required username="a`:            "unterminated quoted value",
-		`X required username;`:              "expected key=value",
-		`X required a="1"; Y required b=2;`: "only one login module",
-	} {
-		if _, err := parseJAAS(in); err == nil || !strings.Contains(err.Error(), msg) {
-			t.Errorf("%q: got %v, want an error containing %q", in, err, msg)
-		}
-	}
-}
-
 // TestOptionsRoleOverride: the role's prefix wins over client.*, and a key
 // only means something for the roles it belongs to.
 func TestOptionsRoleOverride(t *testing.T) {
@@ -57,14 +32,7 @@ func TestOptionsRoleOverride(t *testing.T) {
 		"consumer.linger.ms":    "9", // not a consumer property
 		"admin.fetch.max.bytes": "1",
 	}}
-	opts, err := c.Options(RoleProducer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl := newClient(t, c, RoleProducer)
 	defer cl.Close()
 	if got := cl.OptValue(kgo.ClientID); got != "the-producer" {
 		t.Errorf("producer client.id %v", got)

@@ -32,7 +32,8 @@ Supported after the prefix: security.protocol (PLAINTEXT, SSL, SASL_PLAINTEXT,
 SASL_SSL); sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with
 sasl.jaas.config (PlainLoginModule or ScramLoginModule, username and password);
 ssl.truststore.location / ssl.truststore.certificates, ssl.keystore.location /
-ssl.keystore.certificate.chain + ssl.keystore.key (PEM only),
+ssl.keystore.certificate.chain + ssl.keystore.key, with ssl.*.type (JKS, PKCS12
+or PEM) and ssl.truststore.password, ssl.keystore.password, ssl.key.password;
 ssl.endpoint.identification.algorithm; client.id, request.timeout.ms,
 connections.max.idle.ms, socket.connection.setup.timeout.ms,
 metadata.max.age.ms, retry.backoff.ms; producer: acks, enable.idempotence,

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/pem"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/codec"
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
+	"github.com/kafka-rest-go/kafka-rest/internal/testpki"
 )
 
 // TestEmbeddedSchemaRegistry: with the embedded cluster and no
@@ -128,6 +131,59 @@ func TestSchemaRegistryConfig(t *testing.T) {
 	}
 }
 
+// TestSchemaRegistryTLSStores: the registry client reads JKS and PKCS12
+// stores as the Kafka clients do: a registry that requires a client
+// certificate is reached only with the truststore and the keystore read,
+// and a careless store setting stops start-up naming its key.
+func TestSchemaRegistryTLSStores(t *testing.T) {
+	serverCA, clientCA := testpki.NewCA(t, "registry CA"), testpki.NewCA(t, "client CA")
+	srv := httptest.NewUnstartedServer(srfake.NewRegistry().Handler())
+	srv.TLS = &tls.Config{
+		Certificates: []tls.Certificate{serverCA.Server(t, "registry").TLS()},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    clientCA.Pool(),
+	}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are the point
+	srv.StartTLS()
+	defer srv.Close()
+	dir := t.TempDir()
+	serialize := func(props string) error {
+		return serializeThrough(t, "schema.registry.url="+srv.URL+"\n"+props)
+	}
+	for _, tc := range []struct{ trust, key string }{{"JKS", "PKCS12"}, {"PKCS12", "JKS"}} {
+		ts, ks := filepath.Join(dir, "truststore."+tc.trust), filepath.Join(dir, "keystore."+tc.key)
+		serverCA.WriteTrustStore(t, ts, tc.trust)
+		clientCA.Client(t, "proxy").WriteKeyStore(t, ks, tc.key)
+		trust := "schema.registry.ssl.truststore.location=" + ts + "\nschema.registry.ssl.truststore.type=" + tc.trust +
+			"\nschema.registry.ssl.truststore.password=" + testpki.Password + "\n"
+		key := "schema.registry.ssl.keystore.location=" + ks + "\nschema.registry.ssl.keystore.type=" + tc.key +
+			"\nschema.registry.ssl.keystore.password=" + testpki.Password + "\n"
+		if err := serialize(trust + key); err != nil {
+			t.Errorf("%s truststore, %s keystore: %v", tc.trust, tc.key, err)
+		}
+		if err := serialize(trust); err == nil {
+			t.Errorf("%s truststore without a keystore: the registry was reached", tc.trust)
+		}
+		other := filepath.Join(dir, "other."+tc.trust)
+		testpki.NewCA(t, "other CA").WriteTrustStore(t, other, tc.trust)
+		if err := serialize(strings.Replace(trust, ts, other, 1) + key); err == nil {
+			t.Errorf("another CA's %s truststore: %v", tc.trust, err)
+		}
+	}
+
+	jks := filepath.Join(dir, "truststore.JKS")
+	for props, want := range map[string]string{
+		"schema.registry.ssl.truststore.location=" + jks + "\nschema.registry.ssl.truststore.password=wrong\n": "check schema.registry.ssl.truststore.password",
+		"schema.registry.ssl.truststore.location=" + jks + "\nschema.registry.ssl.truststore.type=PEM\n":       "set schema.registry.ssl.truststore.type=JKS",
+		"schema.registry.ssl.keystore.location=" + jks + "\nschema.registry.ssl.keystore.password=changeit\n":  "no private key",
+		"schema.registry.ssl.keystore.location=" + filepath.Join(dir, "missing.p12") + "\n":                    "schema.registry.ssl.keystore.location: open ",
+	} {
+		if _, err := loadConfig(writeProps(t, props), nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want it to say %q", props, err, want)
+		}
+	}
+}
+
 // TestSchemaRegistryTLS: an https registry is trusted through
 // schema.registry.ssl.truststore.location, and not without it.
 func TestSchemaRegistryTLS(t *testing.T) {
@@ -137,29 +193,40 @@ func TestSchemaRegistryTLS(t *testing.T) {
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	text := `"string"`
 	for props, ok := range map[string]bool{
 		"schema.registry.url=" + srv.URL + "\nschema.registry.ssl.truststore.location=" + ca + "\n": true,
 		"schema.registry.url=" + srv.URL + "\n":                                                     false,
 	} {
-		cfg, err := loadConfig(writeProps(t, props), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, _, err := cfg.schemaConfig(splitList(cfg.str("schema.registry.url")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		reg, err := schema.New(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := reg.Serialize(context.Background(), "t", false, &codec.Data{Format: codec.Avro, Schema: &text, Raw: []byte(`"x"`)})
-		if ok && (err != nil || out.SchemaID == nil) {
+		err := serializeThrough(t, props)
+		if ok && err != nil {
 			t.Fatalf("with the CA: %v", err)
 		}
 		if !ok && err == nil {
 			t.Fatal("an untrusted registry was used")
 		}
 	}
+}
+
+// serializeThrough serializes an AVRO record through a registry client
+// made from props, as the proxy would.
+func serializeThrough(t *testing.T, props string) error {
+	t.Helper()
+	cfg, err := loadConfig(writeProps(t, props), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _, err := cfg.schemaConfig(splitList(cfg.str("schema.registry.url")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := schema.New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := `"string"`
+	out, err := reg.Serialize(context.Background(), "t", false, &codec.Data{Format: codec.Avro, Schema: &text, Raw: []byte(`"x"`)})
+	if err == nil && out.SchemaID == nil {
+		t.Fatal("serialized without a schema id")
+	}
+	return err
 }

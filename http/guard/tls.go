@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/tlsstore"
 )
 
 // TLSConfig is the reference's ssl.* keys for https listeners.
@@ -97,9 +99,12 @@ func (t *TLS) load() error {
 	if cfg.KeystoreLocation == "" {
 		return fmt.Errorf("an https listener needs ssl.keystore.location")
 	}
-	certs, err := loadKeyStore(cfg.KeystoreLocation, cfg.KeystoreType, cfg.KeystorePassword, cfg.KeyPassword)
+	certs, err := tlsstore.Store{
+		Location: cfg.KeystoreLocation, Type: cfg.KeystoreType, Password: cfg.KeystorePassword, KeyPassword: cfg.KeyPassword,
+		Keys: tlsstore.KeyStoreKeys(""),
+	}.Certificates()
 	if err != nil {
-		return fmt.Errorf("ssl.keystore.location %s: %w", cfg.KeystoreLocation, err)
+		return err
 	}
 	c := &tls.Config{
 		Certificates: certs,
@@ -132,8 +137,12 @@ func (t *TLS) load() error {
 		c.ClientAuth = tls.RequireAndVerifyClientCert
 	}
 	if cfg.TruststoreLocation != "" {
-		if c.ClientCAs, err = loadTrustStore(cfg.TruststoreLocation, cfg.TruststoreType, cfg.TruststorePassword); err != nil {
-			return fmt.Errorf("ssl.truststore.location %s: %w", cfg.TruststoreLocation, err)
+		c.ClientCAs, err = tlsstore.Store{
+			Location: cfg.TruststoreLocation, Type: cfg.TruststoreType, Password: cfg.TruststorePassword,
+			Keys: tlsstore.TrustStoreKeys(""),
+		}.CertPool()
+		if err != nil {
+			return err
 		}
 	} else if c.ClientAuth != tls.NoClientCert {
 		return fmt.Errorf("ssl.client.authentication %s needs ssl.truststore.location to verify client certificates", cfg.ClientAuth)
