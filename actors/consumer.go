@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -37,9 +38,22 @@ type consumerInstance struct {
 	assigned []TopicPartition
 	// owned are the partitions the group gave a subscribed instance; the
 	// client's rebalance callbacks change it, so it has its own lock.
-	ownedMu  sync.Mutex
-	owned    map[TopicPartition]bool
+	ownedMu sync.Mutex
+	owned   map[TopicPartition]bool
+	// leftover are records read from Kafka and not returned yet, in the
+	// order franz-go gave them.
 	leftover []*kgo.Record
+	// stuck are the partitions stopped on a record that does not decode:
+	// that record heads the partition's records in leftover, and franz-go
+	// fetches no more of the partition until a seek moves it.
+	stuck map[TopicPartition]bool
+	// reportNext says the last read answered records while a partition
+	// was stuck: the next read answers the stuck record's error, so that
+	// busy partitions cannot hide it.
+	reportNext bool
+	// fetchErr is a fetch error met by a read that had records to answer:
+	// the next read answers it.
+	fetchErr error
 	// returned is, per topic and partition, the offset after the last
 	// record a read returned: what a commit without offsets commits.
 	returned map[string]map[int32]kgo.EpochOffset
@@ -104,6 +118,9 @@ func (c *consumerInstance) closeClient() {
 		c.cl = nil
 	}
 	c.leftover = nil
+	c.stuck = nil
+	c.reportNext = false
+	c.fetchErr = nil
 	c.returned = nil
 	c.assigned = nil
 	c.ownedMu.Lock()
@@ -145,7 +162,7 @@ func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 	}
 	opts := append(c.clientOptions(), kgo.ConsumerGroup(c.key.group), kgo.ConsumeResetOffset(c.resetOffset()),
 		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, ps map[string][]int32) { c.own(ps, true) }),
-		kgo.OnPartitionsRevoked(func(_ context.Context, _ *kgo.Client, ps map[string][]int32) { c.own(ps, false) }),
+		kgo.OnPartitionsRevoked(func(ctx context.Context, cl *kgo.Client, ps map[string][]int32) { c.revoked(ctx, cl, ps) }),
 		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, ps map[string][]int32) { c.own(ps, false) }))
 	if c.opts.AutoCommit {
 		// Auto-commit only what reads returned, never records read from
@@ -166,6 +183,26 @@ func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 	c.closeClient()
 	c.cl, c.topics, c.pattern = cl, slices.Clone(topics), pattern
 	return nil
+}
+
+// revokeCommitTimeout bounds the commit of a revoke: a rebalance, a
+// delete or an expiry does not wait on a cluster that cannot be reached
+// for longer than this.
+const revokeCommitTimeout = 5 * time.Second
+
+// revoked is called by franz-go when the group takes partitions away, and
+// when the client closes. With auto-commit it commits what reads returned,
+// as the default franz-go replaces here would have, and as Kafka's Java
+// consumer does on close: only records delivered are marked.
+func (c *consumerInstance) revoked(ctx context.Context, cl *kgo.Client, ps map[string][]int32) {
+	if c.opts.AutoCommit {
+		ctx, cancel := context.WithTimeout(ctx, revokeCommitTimeout)
+		defer cancel()
+		if err := cl.CommitMarkedOffsets(ctx); err != nil {
+			c.s.log.Warn("a v2 consumer instance could not commit what it returned", "group", c.key.group, "instance", c.key.name, "err", err)
+		}
+	}
+	c.own(ps, false)
 }
 
 // own records the group's changes to the instance's partitions; franz-go
@@ -275,16 +312,69 @@ func (c *consumerInstance) seek(ctx context.Context, offsets []TopicPartitionOff
 		}
 		set[o.Topic][o.Partition] = kgo.EpochOffset{Epoch: -1, Offset: at}
 	}
-	// Records already read from the moved partitions are not the ones
-	// the client asked for any more.
-	c.leftover = slices.DeleteFunc(c.leftover, func(r *kgo.Record) bool { _, moved := set[r.Topic][r.Partition]; return moved })
 	c.cl.SetOffsets(set)
+	// Records already read from the moved partitions are not the ones
+	// the client asked for any more, and a partition stopped on a record
+	// that does not decode goes on from where it was moved to.
+	c.forget(func(tp TopicPartition) bool { _, moved := set[tp.Topic][tp.Partition]; return moved })
 	return nil
 }
 
-func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64) (Read, error) {
+// forget drops what the instance holds of the partitions drop says: the
+// records read but not returned, and their stop on a record that does not
+// decode.
+func (c *consumerInstance) forget(drop func(TopicPartition) bool) {
+	c.leftover = slices.DeleteFunc(c.leftover, func(r *kgo.Record) bool { return drop(TopicPartition{r.Topic, r.Partition}) })
+	for tp := range c.stuck {
+		if drop(tp) {
+			c.unstick(tp)
+		}
+	}
+}
+
+// forgetRevoked drops what the instance holds of partitions its group took
+// away: another member reads them now, from the group's committed offset,
+// and a stop on one of them could never be moved on here.
+func (c *consumerInstance) forgetRevoked() {
+	if c.assigned != nil {
+		return
+	}
+	c.ownedMu.Lock()
+	owned := maps.Clone(c.owned)
+	c.ownedMu.Unlock()
+	c.forget(func(tp TopicPartition) bool { return !owned[tp] })
+}
+
+// stick stops a partition on the record that heads it in leftover: franz-go
+// fetches no more of it, so that what the instance holds stays bounded.
+func (c *consumerInstance) stick(tp TopicPartition) {
+	if c.stuck == nil {
+		c.stuck = make(map[TopicPartition]bool)
+	}
+	c.stuck[tp] = true
+	c.cl.PauseFetchPartitions(map[string][]int32{tp.Topic: {tp.Partition}})
+}
+
+func (c *consumerInstance) unstick(tp TopicPartition) {
+	delete(c.stuck, tp)
+	c.cl.ResumeFetchPartitions(map[string][]int32{tp.Topic: {tp.Partition}})
+}
+
+func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64, decode Decoder) (Read, error) {
+	none := Read{Release: func() {}}
 	if c.cl == nil {
-		return Read{Release: func() {}}, apierr.New(apierr.CodeIllegalState, "Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
+		return none, apierr.New(apierr.CodeIllegalState, "Illegal state: Consumer is not subscribed to any topics or assigned any partitions")
+	}
+	if err := c.fetchErr; err != nil {
+		c.fetchErr = nil
+		return none, err
+	}
+	c.forgetRevoked()
+	if c.reportNext && len(c.stuck) > 0 {
+		c.reportNext = false
+		if err := c.recheck(ctx, decode); err != nil {
+			return none, err
+		}
 	}
 	cfg := c.s.cfg
 	limit := cfg.RequestTimeout
@@ -305,57 +395,158 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 	defer cancel()
 	budget := c.s.readCredits
 	if budget.take(wctx, 1, maxBytes) != nil {
-		return Read{Release: func() {}}, nil // no share of the budget in time: nothing read
+		return none, nil // no share of the budget in time: nothing read
 	}
 	var once sync.Once
 	release := func() { once.Do(func() { budget.give(1, maxBytes) }) }
-	recs, err := c.gather(wctx, maxBytes, minBytes)
+	a := &answer{ctx: ctx, maxBytes: maxBytes, minBytes: minBytes, decode: decode}
+	err := c.gather(wctx, a)
+	if err != nil && len(a.recs) > 0 {
+		// The records are answered (the instance counts them read), and
+		// the error waits for the next read.
+		c.fetchErr, err = err, nil
+	}
+	if err == nil && len(a.recs) == 0 && a.bad != nil {
+		err = a.bad
+	}
 	if err != nil {
 		release()
-		return Read{Release: func() {}}, err
+		return none, err
 	}
-	return Read{Records: recs, Release: release}, nil
+	c.reportNext = len(c.stuck) > 0
+	return Read{Records: a.recs, Release: release}, nil
+}
+
+// answer is a read's answer being gathered.
+type answer struct {
+	ctx                context.Context // the decoder's: the request's, not the read's deadline
+	recs               []ConsumedRecord
+	size               int64
+	maxBytes, minBytes int64
+	decode             Decoder
+	// full: the answer takes no more records.
+	full bool
+	// failed are the partitions whose next record did not decode during
+	// this read, bad the first such error, and met says one of them was
+	// new: the read then answers what it has without waiting for more.
+	failed map[TopicPartition]bool
+	bad    error
+	met    bool
 }
 
 // gather takes records from what was read before and from Kafka until the
-// read's deadline, maxBytes or minBytes.
-func (c *consumerInstance) gather(wctx context.Context, maxBytes, minBytes int64) ([]ConsumedRecord, error) {
-	var out []ConsumedRecord
-	var size int64
+// read's deadline, maxBytes or minBytes, or until a record that does not
+// decode is met.
+func (c *consumerInstance) gather(wctx context.Context, a *answer) error {
 	for {
-		for len(c.leftover) > 0 {
-			r := c.leftover[0]
-			n := int64(len(r.Key) + len(r.Value))
-			if size+n > maxBytes {
-				return out, nil // the rest stays for the next read
-			}
-			c.leftover = c.leftover[1:]
-			size += n
-			if c.opts.AutoCommit {
-				c.cl.MarkCommitRecords(r)
-			}
-			if c.returned == nil {
-				c.returned = make(map[string]map[int32]kgo.EpochOffset)
-			}
-			if c.returned[r.Topic] == nil {
-				c.returned[r.Topic] = make(map[int32]kgo.EpochOffset)
-			}
-			c.returned[r.Topic][r.Partition] = kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset + 1}
-			out = append(out, ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-				Key: r.Key, Value: r.Value, Headers: headersOf(r.Headers), Timestamp: r.Timestamp})
-			if minBytes > 0 && size >= minBytes {
-				return out, nil
-			}
+		c.take(a)
+		if a.full || a.met {
+			return nil
 		}
 		fs := c.cl.PollRecords(wctx, 500)
-		if wctx.Err() != nil {
-			return out, nil // the read's time is up
-		}
-		if err := fetchError(fs); err != nil {
-			return out, err
-		}
+		// franz-go has moved past whatever a poll returns, even beside an
+		// error or as the read's time runs out: it is kept, never dropped.
 		c.leftover = append(c.leftover, fs.Records()...)
+		if err := fetchError(fs); err != nil {
+			c.take(a)
+			return err
+		}
+		if wctx.Err() != nil {
+			return nil // the read's time is up
+		}
 	}
+}
+
+// take moves records from leftover into a, in order, until a is full. A
+// record that does not decode stays, with every later record of its
+// partition, and its partition stops; records of other partitions go on.
+func (c *consumerInstance) take(a *answer) {
+	kept := c.leftover[:0]
+	for _, r := range c.leftover {
+		tp := TopicPartition{r.Topic, r.Partition}
+		if a.full || a.failed[tp] {
+			kept = append(kept, r)
+			continue
+		}
+		n := int64(len(r.Key) + len(r.Value))
+		if a.size+n > a.maxBytes {
+			a.full = true // the rest stays for the next read
+			kept = append(kept, r)
+			continue
+		}
+		rec := consumed(r)
+		if a.decode != nil {
+			var err error
+			if rec, err = a.decode(a.ctx, rec); err != nil {
+				if a.failed == nil {
+					a.failed = make(map[TopicPartition]bool)
+				}
+				a.failed[tp] = true
+				if a.bad == nil {
+					a.bad = err
+				}
+				if !c.stuck[tp] {
+					a.met = true
+					c.stick(tp)
+				}
+				kept = append(kept, r)
+				continue
+			}
+		}
+		if c.stuck[tp] {
+			c.unstick(tp) // it decodes now: its registry is back, say
+		}
+		c.returnedRecord(r)
+		a.recs = append(a.recs, rec)
+		a.size += n
+		if a.minBytes > 0 && a.size >= a.minBytes {
+			a.full = true
+		}
+	}
+	clear(c.leftover[len(kept):])
+	c.leftover = kept
+}
+
+// recheck decodes again the record each stuck partition stopped on. The
+// first that still fails is the read's answer; one that decodes now frees
+// its partition.
+func (c *consumerInstance) recheck(ctx context.Context, decode Decoder) error {
+	seen := make(map[TopicPartition]bool)
+	for _, r := range c.leftover {
+		tp := TopicPartition{r.Topic, r.Partition}
+		if !c.stuck[tp] || seen[tp] {
+			continue
+		}
+		seen[tp] = true
+		if decode != nil {
+			if _, err := decode(ctx, consumed(r)); err != nil {
+				return err
+			}
+		}
+		c.unstick(tp)
+	}
+	return nil
+}
+
+// returnedRecord counts r as returned: auto-commit and a commit without
+// offsets may now pass it.
+func (c *consumerInstance) returnedRecord(r *kgo.Record) {
+	if c.opts.AutoCommit {
+		c.cl.MarkCommitRecords(r)
+	}
+	if c.returned == nil {
+		c.returned = make(map[string]map[int32]kgo.EpochOffset)
+	}
+	if c.returned[r.Topic] == nil {
+		c.returned[r.Topic] = make(map[int32]kgo.EpochOffset)
+	}
+	c.returned[r.Topic][r.Partition] = kgo.EpochOffset{Epoch: r.LeaderEpoch, Offset: r.Offset + 1}
+}
+
+// consumed is r as a read answers it, before decoding.
+func consumed(r *kgo.Record) ConsumedRecord {
+	return ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+		Key: r.Key, Value: r.Value, Headers: headersOf(r.Headers), Timestamp: r.Timestamp}
 }
 
 // fetchError is the first error of fs that is not the end of the read.

@@ -139,7 +139,7 @@ type consumerCall struct {
 	reply chan callResult
 }
 
-// CreateConsumer starts an instance; the same group and name twice is
+// Create starts an instance; the same group and name twice is
 // 409 40902. In identity pass-through mode the instance reads as the
 // caller of ctx, and belongs to it.
 func (s *Consumers) Create(ctx context.Context, o ConsumerOptions) error {
@@ -177,7 +177,7 @@ func (s *Consumers) Create(ctx context.Context, o ConsumerOptions) error {
 	return nil
 }
 
-// DeleteConsumer closes an instance: it leaves its group at once.
+// Delete closes an instance: it leaves its group at once.
 func (s *Consumers) Delete(ctx context.Context, group, name string) error {
 	_, err := consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (struct{}, error) {
 		c.expire()
@@ -267,19 +267,32 @@ type Read struct {
 	Release func()
 }
 
-// ReadRecords reads an instance's records as the reference does: it
-// gathers them until the timeout (0: the instance's, else the proxy's),
-// until the next would pass maxBytes (0: consumer.request.max.bytes), or
-// until fetch.min.bytes are there. Records it could not return stay for
-// the next read. A read waits for its share of the read budget within its
-// timeout; one that gets none answers no records.
-func (s *Consumers) Read(ctx context.Context, group, name string, timeout time.Duration, maxBytes int64) (Read, error) {
+// Decoder turns a record into what a read answers (its key and value as
+// JSON, for the embedded formats). An error, the API's 408 40801 naming the
+// record, means the record cannot be delivered: it stays where it is, with
+// every later record of its partition.
+type Decoder func(ctx context.Context, r ConsumedRecord) (ConsumedRecord, error)
+
+// Read reads an instance's records as the reference does: it gathers them
+// until the timeout (0: the instance's, else the proxy's), until the next
+// would pass maxBytes (0: consumer.request.max.bytes), or until
+// fetch.min.bytes are there. Records it could not return stay for the next
+// read. A read waits for its share of the read budget within its timeout;
+// one that gets none answers no records.
+//
+// Each record goes through decode (nil: records as they are) before the
+// instance counts it as read. A partition whose next record does not
+// decode stops on it, and its error is the answer of a read with nothing
+// else to answer, and of every read that follows one answering records
+// while a partition is stopped; seeking the partition moves it on. Other
+// partitions go on meanwhile, and nothing commits past the record.
+func (s *Consumers) Read(ctx context.Context, group, name string, timeout time.Duration, maxBytes int64, decode Decoder) (Read, error) {
 	return consumerDo(ctx, s, group, name, func(ctx context.Context, c *consumerInstance) (Read, error) {
-		return c.read(ctx, timeout, maxBytes)
+		return c.read(ctx, timeout, maxBytes, decode)
 	})
 }
 
-// CommitOffsets commits offsets for an instance's group: each the next to
+// Commit commits offsets for an instance's group: each the next to
 // read (the caller passes the last it consumed, plus one). nil commits what
 // reads returned.
 func (s *Consumers) Commit(ctx context.Context, group, name string, offsets []TopicPartitionOffset) error {

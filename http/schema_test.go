@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
 	"github.com/kafka-rest-go/kafka-rest/http"
 )
@@ -27,6 +28,13 @@ type schemaProxy struct {
 
 func startSchemaProxy(t *testing.T, edit func(*schema.Config)) *schemaProxy {
 	t.Helper()
+	return startSchemaProxyWith(t, edit, nil)
+}
+
+// startSchemaProxyWith is startSchemaProxy with the actor system's
+// configuration too.
+func startSchemaProxyWith(t *testing.T, edit func(*schema.Config), editActors func(*actors.Config)) *schemaProxy {
+	t.Helper()
 	bootstrap := target(t)
 	reg := srfake.New()
 	t.Cleanup(reg.Close)
@@ -39,7 +47,7 @@ func startSchemaProxy(t *testing.T, edit func(*schema.Config)) *schemaProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startProxy(t, bootstrap, func(c *http.Config) { c.Serializer, c.Deserializer = r, r })
+	p := startProxyWith(t, bootstrap, func(c *http.Config) { c.Serializer, c.Deserializer = r, r }, editActors)
 	cl, err := sr.NewClient(sr.URLs(reg.URL()))
 	if err != nil {
 		t.Fatal(err)

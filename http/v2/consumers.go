@@ -271,18 +271,12 @@ func (s *consumers) v2Records(c *rest.Call) error {
 	q := c.R.URL.Query()
 	timeout, _ := strconv.ParseInt(q.Get("timeout"), 10, 64)
 	maxBytes, _ := strconv.ParseInt(q.Get("max_bytes"), 10, 64)
-	read, err := s.consumers.Read(c.R.Context(), group, name, time.Duration(timeout)*time.Millisecond, maxBytes)
+	read, err := s.consumers.Read(c.R.Context(), group, name, time.Duration(timeout)*time.Millisecond, maxBytes, s.recordDecoder(format))
 	if err != nil {
 		return err
 	}
 	defer read.Release() // the records' share of the read budget, once written
 	recs := read.Records
-	// Check every record first: a record that cannot be decoded fails
-	// the read before any of its answer is written.
-	data, err := s.decodeRecords(c.R.Context(), format, recs)
-	if err != nil {
-		return err
-	}
 	// The answer is written record by record: a read may hold tens of
 	// megabytes, and building it whole would hold them twice more.
 	c.W.Header().Set("Content-Type", c.Media)
@@ -293,10 +287,8 @@ func (s *consumers) v2Records(c *rest.Call) error {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		var key, value any
-		if data != nil {
-			key, value = data[2*i], data[2*i+1]
-		} else {
+		key, value := jsonData(r.Key), jsonData(r.Value)
+		if format == "binary" {
 			key, value = base64Data(r.Key), base64Data(r.Value)
 		}
 		line, err := codec.Marshal(consumedRecord(r, key, value))
@@ -310,35 +302,35 @@ func (s *consumers) v2Records(c *rest.Call) error {
 	return bw.Flush()
 }
 
-// decodeRecords turns each record's key and value into what the answer
-// holds, key then value for each record: base64 for binary, the JSON itself
-// for json (checked), the JSON conversion of the schema formats. A record
-// that cannot be decoded fails the whole read, as in the reference.
+// recordDecoder checks and converts each record a read of format answers,
+// before the instance counts it as read: its key and value become their
+// JSON (json: the JSON itself, checked; the schema formats: their JSON
+// conversion). A record that cannot be decoded is the reference's 408
+// 40801, naming it; the instance stops its partition there.
 //
-// Binary data is left to the writer (nil, no error): it cannot fail, and
+// Binary needs none (nil): it cannot fail, and the writer encodes it, as
 // encoding it all up front would hold a large read twice more.
-func (s *consumers) decodeRecords(ctx context.Context, format string, recs []actors.ConsumedRecord) ([]any, error) {
+func (s *consumers) recordDecoder(format string) actors.Decoder {
 	if format == "binary" {
-		return nil, nil
+		return nil
 	}
-	out := make([]any, 0, 2*len(recs))
-	for _, r := range recs {
-		for _, side := range [2]struct {
-			what string
-			b    []byte
-		}{{"key", r.Key}, {"value", r.Value}} {
-			v, err := s.decodeData(ctx, format, side.b)
-			if err != nil {
-				return nil, errDeserialize(side.what, r, err)
-			}
-			out = append(out, v)
+	return func(ctx context.Context, r actors.ConsumedRecord) (actors.ConsumedRecord, error) {
+		key, err := s.decodeData(ctx, format, r.Key)
+		if err != nil {
+			return r, errDeserialize("key", r, err)
 		}
+		value, err := s.decodeData(ctx, format, r.Value)
+		if err != nil {
+			return r, errDeserialize("value", r, err)
+		}
+		r.Key, r.Value = key, value
+		return r, nil
 	}
-	return out, nil
 }
 
-// decodeData is one key or value in a records answer; nil for a null one.
-func (s *consumers) decodeData(ctx context.Context, format string, b []byte) (any, error) {
+// decodeData is the JSON of one key or value in a records answer; nil for a
+// null one.
+func (s *consumers) decodeData(ctx context.Context, format string, b []byte) ([]byte, error) {
 	if b == nil {
 		return nil, nil
 	}
@@ -346,13 +338,17 @@ func (s *consumers) decodeData(ctx context.Context, format string, b []byte) (an
 		if !json.Valid(b) {
 			return nil, fmt.Errorf("not JSON")
 		}
-		return json.RawMessage(b), nil
+		return b, nil
 	}
-	j, err := s.deserializer.Deserialize(ctx, codec.Format(strings.ToUpper(format)), b)
-	if err != nil {
-		return nil, err
+	return s.deserializer.Deserialize(ctx, codec.Format(strings.ToUpper(format)), b)
+}
+
+// jsonData is decoded data in a records answer.
+func jsonData(b []byte) any {
+	if b == nil {
+		return nil
 	}
-	return json.RawMessage(j), nil
+	return json.RawMessage(b)
 }
 
 // base64Data is binary data in a records answer.
