@@ -60,9 +60,9 @@ func settings() []setting {
 			_, _, err := kafka.ParsePassThrough(v)
 			return err
 		}},
-		{key: "kafka.identity.clients.max", def: "1000", doc: "Live Kafka clients of callers' credentials; the least recently used idle one closes first. When all are in use, a new caller waits (kafka.identity.clients.wait.ms), then gets 429.", check: intRange(1, 1<<20)},
+		{key: "kafka.identity.clients.max", def: "1000", doc: "Live Kafka clients of callers' credentials; the least recently used idle one closes first. When all are in use, a new caller waits (kafka.identity.clients.wait.ms), then gets 429. As many logins of new callers may run at once, apart from these; a login Kafka refuses is 401 at once and takes no place.", check: intRange(1, 1<<20)},
 		{key: "kafka.identity.clients.idle.timeout.ms", def: "300000", doc: "A caller's Kafka client unused this long closes.", check: intRange(1, 1<<31-1)},
-		{key: "kafka.identity.clients.wait.ms", def: "10000", doc: "How long a new caller waits for a client place when all are in use, before 429.", check: intRange(0, 1<<31-1)},
+		{key: "kafka.identity.clients.wait.ms", def: "10000", doc: "How long a new caller waits for a client place when all are in use, or for a login when as many run, before 429.", check: intRange(0, 1<<31-1)},
 		{key: "actors.admin.pool.size", def: "8", doc: "How many admin calls run at once; more wait for a free worker.", check: intRange(1, 1024)},
 
 		// The embedded development cluster.
