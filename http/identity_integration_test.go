@@ -266,6 +266,18 @@ func TestIdentityPassThroughWrongPasswordOnWarmTopic(t *testing.T) {
 	topic := identityTopic(t, bootstrap, "warm")
 	p := passThroughProxy(t, bootstrap, saslTarget(t), "SCRAM-SHA-512", 4)
 	checkWrongPasswordOnWarmTopic(t, p, topic, identityCallersOn(bootstrap))
+
+	// Bearer tokens the broker refuses (expired, not a JWT) are the same
+	// 401 40101 at once.
+	enc := base64.RawURLEncoding
+	now := time.Now().Unix()
+	expired := enc.EncodeToString([]byte(`{"alg":"none"}`)) + "." +
+		enc.EncodeToString(fmt.Appendf(nil, `{"sub":"alice","iat":%d,"exp":%d}`, now-7200, now-3600)) + "."
+	for _, token := range []string{expired, "not-a-jwt"} {
+		expectRefusedStream(t, p, topic, "Authorization: Bearer "+token, 2)
+		p.do(t, "GET", "/v3/clusters", "", "Authorization: Bearer "+token).expectError(t, 401, 40101, refused, "application/json")
+	}
+	expectCallerClients(t, p, 1) // alice's
 }
 
 // TestIdentityPassThroughBogusCallersLockNobodyOut: see
