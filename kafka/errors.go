@@ -138,11 +138,27 @@ func WithMessage(err error, msg string) *Error {
 	return &cp
 }
 
-func translateKerr(ke *kerr.Error, cause error) *Error {
-	e := &Error{Message: ke.Description, Err: cause}
+// authenticationFailed reports whether err is Kafka refusing a login:
+// the credentials or the mechanism, which no retry changes.
+func authenticationFailed(err error) bool {
+	var ke *kerr.Error
+	if !errors.As(err, &ke) {
+		return false
+	}
 	switch ke {
 	case kerr.SaslAuthenticationFailed, kerr.UnsupportedSaslMechanism, kerr.IllegalSaslState:
+		return true
+	}
+	return false
+}
+
+func translateKerr(ke *kerr.Error, cause error) *Error {
+	e := &Error{Message: ke.Description, Err: cause}
+	if authenticationFailed(ke) {
 		e.Status, e.Code = http.StatusUnauthorized, CodeKafkaAuthentication
+		return e
+	}
+	switch ke {
 	case kerr.TopicAuthorizationFailed, kerr.GroupAuthorizationFailed, kerr.ClusterAuthorizationFailed,
 		kerr.TransactionalIDAuthorizationFailed, kerr.DelegationTokenAuthorizationFailed:
 		e.Status, e.Code = http.StatusForbidden, CodeKafkaAuthorization
