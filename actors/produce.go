@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -66,8 +67,10 @@ func (p *Producers) NewStream() *ProduceStream {
 
 // Produce sends recs to topic's producer once credit allows, waiting for
 // it as long as ctx does; done is then called exactly once per record with
-// Kafka's answer and the record's index (from other goroutines; it must not
-// block). An error means no record was sent and done will not be called.
+// Kafka's answer and the record's index (from any goroutine; it must not
+// block). An error means no record was sent and done will not be called;
+// Kafka refusing the caller's login (401 40101) is not one, but each
+// record's answer.
 // The records go to Kafka with the client of ctx's caller (see
 // kafka.ClientPool), held until the last of them is answered.
 //
@@ -90,6 +93,14 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 	err := ps.produce(ctx, topic, recs, n, b, done)
 	if err != nil {
 		p.metrics.ProduceFailed(topic, n)
+	}
+	if re := kafka.Translate(err); re != nil && re.Code == apierr.CodeKafkaAuthentication {
+		// Kafka refused the caller's login: that is each record's answer,
+		// as when it refuses a record itself.
+		for i := range recs {
+			done(i, ProduceResult{Offset: -1, Err: err})
+		}
+		return nil
 	}
 	return err
 }
@@ -132,22 +143,24 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 	var left, failed, stored atomic.Int64
 	left.Store(n)
 	timeout := lease.Producer.DeliveryTimeout()
-	deliver, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	// The records' context ends at their deadline, or as soon as the
+	// caller's client can no longer authenticate (the lease's context).
+	deliver, cancel := context.WithTimeout(lease.Context(), timeout)
 	answered := make([]atomic.Bool, len(recs))
 	answer := func(i int, r ProduceResult) {
 		if answered[i].CompareAndSwap(false, true) {
 			done(i, r)
 		}
 	}
-	// At the deadline every record not answered yet is answered, whatever
-	// the client still does with it: franz-go looks at a deadline only
-	// when a request fails or is about to be written, seconds later in an
-	// outage. The credit stays taken until the client lets go of the
-	// records, so that what the proxy holds stays bounded.
+	// Then every record not answered yet is answered, whatever the client
+	// still does with it: franz-go looks at a record's context only when a
+	// request fails or is about to be written, seconds later in an outage.
+	// The credit stays taken until the client lets go of the records, so
+	// that what the proxy holds stays bounded.
 	stopExpiry := context.AfterFunc(deliver, func() {
-		if errors.Is(deliver.Err(), context.DeadlineExceeded) {
+		if err := deliveryFailure(deliver, topic, timeout, deliver.Err()); err != deliver.Err() {
 			for i := range recs {
-				answer(i, ProduceResult{Offset: -1, Err: kafka.ErrDeliveryTimeout(topic, timeout, deliver.Err())})
+				answer(i, ProduceResult{Offset: -1, Err: err})
 			}
 		}
 	})
@@ -181,6 +194,22 @@ func (ps *ProduceStream) produce(ctx context.Context, topic string, recs []*Prod
 	}
 	sent = true // the topic's producer answers every record, and so releases the lease
 	return nil
+}
+
+// deliveryFailure is why a record produced with ctx failed with err: when
+// err is ctx's own end, the delivery timeout or the caller's lost
+// authentication rather than a bare context error; else err.
+func deliveryFailure(ctx context.Context, topic string, timeout time.Duration, err error) error {
+	if ctx.Err() == nil || !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return kafka.ErrDeliveryTimeout(topic, timeout, err)
+	}
+	if cause := context.Cause(ctx); cause != ctx.Err() {
+		return cause // the lease's: its client failed to authenticate
+	}
+	return err
 }
 
 // InFlight reports the records and bytes this session has in flight.

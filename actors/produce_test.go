@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
+	"github.com/kafka-rest-go/kafka-rest/kafka"
 	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
@@ -133,5 +135,24 @@ func TestTopicProducersAreBounded(t *testing.T) {
 	}
 	if r := produceOne(t, ps, "a", &ProduceRecord{Partition: -1, Value: []byte("again")}); r.Err != nil {
 		t.Fatalf("after the idle stop: %v", r.Err)
+	}
+}
+
+// TestTopicProducerKeepsPartitionsOnACallersRefusal: a metadata answer
+// that refuses one caller (403, or 401 once its login no longer works)
+// leaves the partition count other callers learnt; a topic that is gone
+// does not.
+func TestTopicProducerKeepsPartitionsOnACallersRefusal(t *testing.T) {
+	for _, err := range []error{kerr.TopicAuthorizationFailed, kerr.SaslAuthenticationFailed, kafka.ErrTopicNotFound("t")} {
+		tp := newTopicProducer("t")
+		tp.partitions, tp.loading = 4, true
+		tp.loaded(nil, &metadataLoaded{err: err, who: "someone"})
+		want := 4
+		if errors.Is(err, kerr.UnknownTopicOrPartition) {
+			want = 0
+		}
+		if tp.partitions != want || tp.loading {
+			t.Errorf("after %v: %d partitions (loading %v), want %d", err, tp.partitions, tp.loading, want)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package actors
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -160,8 +159,9 @@ func (m *produceMsg) answerAll(r ProduceResult) {
 // loaded takes in a metadata answer and serves the records waiting for it.
 func (t *topicProducer) loaded(c actor.Context, m *metadataLoaded) {
 	t.loading = false
-	if m.err != nil && t.partitions > 0 && kafka.IsAuthorization(m.err) {
-		// One caller may not see the topic; what others saw still holds.
+	if m.err != nil && t.partitions > 0 && (kafka.IsAuthorization(m.err) || kafka.IsAuthentication(m.err)) {
+		// One caller may not see the topic, or no longer log in; what
+		// others saw still holds.
 		t.loadedAt = time.Now()
 		return
 	}
@@ -219,12 +219,10 @@ func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
 	}
 	m.lease.Producer.Produce(m.ctx, rec, func(r *kgo.Record, err error) {
 		if err != nil {
-			// This record's deadline, or that of a record before it in
-			// its partition, which fails the records behind it too.
-			if errors.Is(err, context.DeadlineExceeded) {
-				err = kafka.ErrDeliveryTimeout(t.topic, m.timeout, err)
-			}
-			m.done(i, ProduceResult{Partition: r.Partition, Offset: -1, Err: err})
+			// A context error is this record's deadline or lost login, or
+			// those of a record before it in its partition, which fail
+			// the records behind it too.
+			m.done(i, ProduceResult{Partition: r.Partition, Offset: -1, Err: deliveryFailure(m.ctx, t.topic, m.timeout, err)})
 			return
 		}
 		m.done(i, ProduceResult{Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp})

@@ -13,7 +13,6 @@ import (
 
 	json "github.com/goccy/go-json"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // grant lets principal write and read topic and use group, and removes
@@ -58,58 +57,11 @@ func unsecuredJWT(subject string) string {
 		enc.EncodeToString(fmt.Appendf(nil, `{"sub":%q,"iat":%d,"exp":%d}`, subject, now, now+3600)) + "."
 }
 
-// produceLine streams one STRING record to topic as the caller of auth
-// and returns its answer line.
-func produceLine(t *testing.T, p *proxy, topic, value, auth string) map[string]any {
-	t.Helper()
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", `{"value":{"type":"STRING","data":"`+value+`"}}`,
-		"Content-Type: application/json", auth).expect(t, 200, "application/json")
-	ls := lines(t, r.body)
-	if len(ls) != 1 {
-		t.Fatalf("%d answer lines: %s", len(ls), r.body)
-	}
-	return ls[0]
-}
-
-func expectProduced(t *testing.T, line map[string]any, topic string) {
-	t.Helper()
-	if fmt.Sprint(line["error_code"]) != "200" || line["topic_name"] != topic {
-		t.Fatalf("want a record stored in %s, got %v", topic, line)
-	}
-}
-
 func expectDenied(t *testing.T, line map[string]any) {
 	t.Helper()
 	if fmt.Sprint(line["error_code"]) != "40301" || !strings.Contains(fmt.Sprint(line["message"]), "authorization failed") {
 		t.Fatalf("want the reference's 40301, got %v", line)
 	}
-}
-
-// values reads every record of a one-partition topic with a plain client.
-func values(t *testing.T, bootstrap, topic string) []string {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {0: kgo.NewOffset().AtStart()}}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx := context.Background()
-	end, err := kadm.NewClient(cl).ListEndOffsets(ctx, topic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, _ := end.Lookup(topic, 0)
-	var out []string
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	for int64(len(out)) < o.Offset {
-		fs := cl.PollFetches(ctx)
-		if err := fs.Err0(); err != nil {
-			t.Fatalf("reading %s: %v", topic, err)
-		}
-		fs.EachRecord(func(r *kgo.Record) { out = append(out, string(r.Value)) })
-	}
-	return out
 }
 
 // TestIdentityPassThroughACLs: one proxy, two callers; alice may write
@@ -280,4 +232,61 @@ func TestIdentityPassThroughACLs(t *testing.T) {
 	if n := p.sys.IdentityClients(); n > 2 {
 		t.Fatalf("%d callers' clients open, want at most 2", n)
 	}
+}
+
+// identityCallersOn are the scenarios' callers on the real broker's SASL
+// listener: admin (a super user) and alice, who must be granted the
+// scenario's topic, read back through the plain listener at bootstrap.
+func identityCallersOn(bootstrap string) identityCallers {
+	return identityCallers{
+		admin: basic("admin:admin-secret"), alice: basic("alice:alice-secret"), wrong: basic("alice:wrong"),
+		bogus: func(i int) string {
+			if i%2 == 0 {
+				return basic(fmt.Sprintf("nobody-%d:secret", i))
+			}
+			return basic(fmt.Sprintf("alice:guess-%d", i))
+		},
+		values: func(t *testing.T, topic string) []string { return values(t, bootstrap, topic) },
+	}
+}
+
+// identityTopic is a one-partition topic alice may write.
+func identityTopic(t *testing.T, bootstrap, prefix string) string {
+	admin := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, prefix)
+	createTopic(t, admin, topic, 1)
+	grant(t, admin, "User:alice", topic, uniqueName(t, prefix+"-group"))
+	return topic
+}
+
+// TestIdentityPassThroughWrongPasswordOnWarmTopic: see
+// checkWrongPasswordOnWarmTopic; SCRAM-SHA-512.
+func TestIdentityPassThroughWrongPasswordOnWarmTopic(t *testing.T) {
+	bootstrap := target(t)
+	topic := identityTopic(t, bootstrap, "warm")
+	p := passThroughProxy(t, bootstrap, saslTarget(t), "SCRAM-SHA-512", 4)
+	checkWrongPasswordOnWarmTopic(t, p, topic, identityCallersOn(bootstrap))
+
+	// Bearer tokens the broker refuses (expired, not a JWT) are the same
+	// 401 40101 at once.
+	enc := base64.RawURLEncoding
+	now := time.Now().Unix()
+	expired := enc.EncodeToString([]byte(`{"alg":"none"}`)) + "." +
+		enc.EncodeToString(fmt.Appendf(nil, `{"sub":"alice","iat":%d,"exp":%d}`, now-7200, now-3600)) + "."
+	for _, token := range []string{expired, "not-a-jwt"} {
+		expectRefusedStream(t, p, topic, "Authorization: Bearer "+token, 2)
+		p.do(t, "GET", "/v3/clusters", "", "Authorization: Bearer "+token).expectError(t, 401, 40101, refused, "application/json")
+	}
+	expectCallerClients(t, p, 1) // alice's
+}
+
+// TestIdentityPassThroughBogusCallersLockNobodyOut: see
+// checkBogusCallersLockNobodyOut; four client places for forty callers
+// with made-up credentials, each refused by the broker after its failed
+// authentication delay.
+func TestIdentityPassThroughBogusCallersLockNobodyOut(t *testing.T) {
+	bootstrap := target(t)
+	topic := identityTopic(t, bootstrap, "flood")
+	p := passThroughProxy(t, bootstrap, saslTarget(t), "SCRAM-SHA-512", 4)
+	checkBogusCallersLockNobodyOut(t, p, topic, identityCallersOn(bootstrap))
 }

@@ -3,6 +3,7 @@ package http_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	nethttp "net/http"
@@ -94,13 +95,24 @@ type response struct {
 // do sends a request; headers are "Name: value" strings.
 func (p *proxy) do(t *testing.T, method, path, body string, headers ...string) response {
 	t.Helper()
+	req, r, err := p.send(method, path, body, headers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conform(t, p, req, r)
+	return r
+}
+
+// send is do for goroutines other than the test's: it returns what went
+// wrong, unchecked against the OpenAPI document.
+func (p *proxy) send(method, path, body string, headers ...string) (*nethttp.Request, response, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := nethttp.NewRequest(method, p.url+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		return nil, response{}, err
 	}
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ":")
@@ -108,16 +120,14 @@ func (p *proxy) do(t *testing.T, method, path, body string, headers ...string) r
 	}
 	res, err := p.httpClient().Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return nil, response{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("%s %s: reading the body: %v", method, path, err)
+		return nil, response{}, fmt.Errorf("%s %s: reading the body: %w", method, path, err)
 	}
-	r := response{res.StatusCode, res.Header, b}
-	conform(t, p, req, r)
-	return r
+	return req, response{res.StatusCode, res.Header, b}, nil
 }
 
 // expect checks the status and Content-Type of a response.

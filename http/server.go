@@ -13,8 +13,8 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/codec"
 	"github.com/kafka-rest-go/kafka-rest/http/guard"
 	"github.com/kafka-rest-go/kafka-rest/http/rest"
-	"github.com/kafka-rest-go/kafka-rest/http/v2"
-	"github.com/kafka-rest-go/kafka-rest/http/v3"
+	v2 "github.com/kafka-rest-go/kafka-rest/http/v2"
+	v3 "github.com/kafka-rest-go/kafka-rest/http/v3"
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 )
 

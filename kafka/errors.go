@@ -73,6 +73,13 @@ func IsAuthorization(err error) bool {
 	return re != nil && re.Code == apierr.CodeKafkaAuthorization
 }
 
+// IsAuthentication reports whether err is Kafka refusing a login: the
+// credentials or the mechanism, which no retry changes.
+func IsAuthentication(err error) bool {
+	re := Translate(err)
+	return re != nil && re.Code == apierr.CodeKafkaAuthentication
+}
+
 func translateKerr(ke *kerr.Error, cause error) *apierr.Error {
 	code := apierr.CodeKafka
 	switch ke {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
+	"github.com/twmb/franz-go/pkg/sasl"
 )
 
 // Credentials are a caller's own Kafka credentials, taken from its HTTP
@@ -121,4 +122,32 @@ func (c Credentials) key(cfg IdentityConfig) string {
 // pass-through is on: nothing may reach Kafka as the proxy itself.
 func ErrNoCredentials() *apierr.Error {
 	return apierr.New(apierr.CodeUnauthorized, "Unauthorized: this proxy passes each caller's identity to Kafka; send your Kafka credentials (HTTP Basic or a bearer token, as WWW-Authenticate says).")
+}
+
+// refusableOAuth is franz-go's OAUTHBEARER mechanism with the client's half
+// of a refusal as KIP-255 has it: a broker that refuses the token answers
+// with an error document where success is empty, and waits for %x01 before
+// it ends the exchange with SASL_AUTHENTICATION_FAILED. franz-go's session
+// gives up at the document with an error of its own, which no one can tell
+// from a broken connection: an expired token would then be retried as a
+// network failure is, until the records' deadline.
+type refusableOAuth struct{ sasl.Mechanism }
+
+// Authenticate implements sasl.Mechanism.
+func (m refusableOAuth) Authenticate(ctx context.Context, host string) (sasl.Session, []byte, error) {
+	s, first, err := m.Mechanism.Authenticate(ctx, host)
+	if err != nil {
+		return nil, nil, err
+	}
+	return refusableOAuthSession{s}, first, nil
+}
+
+type refusableOAuthSession struct{ sasl.Session }
+
+// Challenge implements sasl.Session.
+func (s refusableOAuthSession) Challenge(resp []byte) (bool, []byte, error) {
+	if len(resp) != 0 { // the broker's error document
+		return false, []byte{0x01}, nil
+	}
+	return s.Session.Challenge(resp)
 }

@@ -435,7 +435,7 @@ func (b *optBuilder) callerMechanism() (sasl.Mechanism, error) {
 		if !b.identity.OAuthBearer {
 			return nil, ErrNoCredentials()
 		}
-		return oauth.Auth{Token: c.Token}.AsMechanism(), nil
+		return refusableOAuth{oauth.Auth{Token: c.Token}.AsMechanism()}, nil
 	case "PLAIN":
 		return plain.Auth{User: c.User, Pass: c.Password}.AsMechanism(), nil
 	case "SCRAM-SHA-256":

@@ -107,8 +107,16 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// The whole shutdown ends within shutdown.graceful.ms of the signal:
+	// the actors (and the records their clients still hold, which Kafka
+	// may never answer) get what the requests left of it.
+	grace := cfg.ms("shutdown.graceful.ms")
+	var stopBy time.Time
 	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		if stopBy.IsZero() { // start-up failed
+			stopBy = time.Now().Add(grace)
+		}
+		sctx, cancel := context.WithDeadline(context.Background(), stopBy)
 		defer cancel()
 		if err := sys.Shutdown(sctx); err != nil {
 			log.Warn("stopping actors", "error", err)
@@ -170,7 +178,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if addr := cfg.str("debug.pprof.listener"); addr != "" {
 		dbg, _, err := startPprof(addr, log)
 		if err != nil {
-			shutdown(servers, 0, log)
+			shutdown(servers, time.Now(), log)
 			return err
 		}
 		servers = append(servers, dbg)
@@ -178,20 +186,22 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 
 	select {
 	case <-ctx.Done():
-		log.Info("shutting down", "grace", cfg.ms("shutdown.graceful.ms"))
+		log.Info("shutting down", "grace", grace)
 	case err = <-serveErr:
 		log.Error("a listener failed; shutting down", "error", err)
 	}
-	shutdown(servers, cfg.ms("shutdown.graceful.ms"), log)
+	stopBy = time.Now().Add(grace)
+	shutdown(servers, stopBy, log)
 	wg.Wait()
 	return err
 }
 
-// shutdown stops accepting connections and waits up to grace for in-flight
-// requests; whatever is still running then is cut off.
-func shutdown(servers []*nethttp.Server, grace time.Duration, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), grace)
+// shutdown stops accepting connections and waits until stopBy for
+// in-flight requests; whatever is still running then is cut off.
+func shutdown(servers []*nethttp.Server, stopBy time.Time, log *slog.Logger) {
+	ctx, cancel := context.WithDeadline(context.Background(), stopBy)
 	defer cancel()
+	grace := time.Until(stopBy).Round(time.Millisecond)
 	var wg sync.WaitGroup
 	for _, s := range servers {
 		wg.Add(1)

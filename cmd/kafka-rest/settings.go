@@ -45,7 +45,7 @@ func settings() []setting {
 		{key: "debug", def: "false", doc: "Add the cause of an error to its message.", check: boolean},
 		{key: "log.level", def: "info", doc: "Log level: debug, info, warn or error.", check: oneOf("debug", "info", "warn", "error")},
 		{key: "log.format", def: "text", doc: "Log format: text or json.", check: oneOf("text", "json")},
-		{key: "shutdown.graceful.ms", def: "5000", doc: "On SIGINT/SIGTERM, how long in-flight requests may take to finish before connections are closed.", check: intRange(0, 1<<31-1)},
+		{key: "shutdown.graceful.ms", def: "5000", doc: "On SIGINT/SIGTERM, how long the whole shutdown may take: in-flight requests may finish within it (what is left is then cut off), then the actors and Kafka clients stop in what remains.", check: intRange(0, 1<<31-1)},
 		{key: "idle.timeout.ms", def: "30000", doc: "How long an idle keep-alive connection stays open.", check: intRange(1, 1<<31-1)},
 		{key: "max.request.header.size", def: "8192", doc: "Largest request header block, in bytes.", check: intRange(1024, 1<<24)},
 		{key: "debug.pprof.listener", def: "", doc: "host:port of an opt-in debug listener serving Go's pprof profiles at /debug/pprof/; empty: off. Never expose it publicly.", check: hostPortOrEmpty},
@@ -60,9 +60,9 @@ func settings() []setting {
 			_, _, err := kafka.ParsePassThrough(v)
 			return err
 		}},
-		{key: "kafka.identity.clients.max", def: "1000", doc: "Live Kafka clients of callers' credentials; the least recently used idle one closes first. When all are in use, a new caller waits (kafka.identity.clients.wait.ms), then gets 429.", check: intRange(1, 1<<20)},
+		{key: "kafka.identity.clients.max", def: "1000", doc: "Live Kafka clients of callers' credentials; the least recently used idle one closes first. When all are in use, a new caller waits (kafka.identity.clients.wait.ms), then gets 429. As many logins of new callers may run at once, apart from these; a login Kafka refuses is 401 at once and takes no place.", check: intRange(1, 1<<20)},
 		{key: "kafka.identity.clients.idle.timeout.ms", def: "300000", doc: "A caller's Kafka client unused this long closes.", check: intRange(1, 1<<31-1)},
-		{key: "kafka.identity.clients.wait.ms", def: "10000", doc: "How long a new caller waits for a client place when all are in use, before 429.", check: intRange(0, 1<<31-1)},
+		{key: "kafka.identity.clients.wait.ms", def: "10000", doc: "How long a new caller waits for a client place when all are in use, or for a login when as many run, before 429.", check: intRange(0, 1<<31-1)},
 		{key: "actors.admin.pool.size", def: "8", doc: "How many admin calls run at once; more wait for a free worker.", check: intRange(1, 1024)},
 
 		// The embedded development cluster.
