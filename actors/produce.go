@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/kafka-rest-go/kafka-rest/internal/apierr"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -94,7 +93,7 @@ func (ps *ProduceStream) Produce(ctx context.Context, topic string, recs []*Prod
 	if err != nil {
 		p.metrics.ProduceFailed(topic, n)
 	}
-	if re := kafka.Translate(err); re != nil && re.Code == apierr.CodeKafkaAuthentication {
+	if kafka.IsAuthentication(err) {
 		// Kafka refused the caller's login: that is each record's answer,
 		// as when it refuses a record itself.
 		for i := range recs {
