@@ -147,6 +147,13 @@ func (s *Consumers) Create(ctx context.Context, o ConsumerOptions) error {
 	if err != nil {
 		return err
 	}
+	// The caller's login is checked first, as every other call's is: a
+	// login Kafka refuses is 401 40101, not an instance that reads nothing.
+	lease, err := s.clients.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	lease.Release()
 	owner, _ := kafka.CredentialsFrom(ctx)
 	key := consumerKey{o.Group, o.Name}
 	s.mu.Lock()

@@ -110,6 +110,11 @@ func checkWrongPasswordOnWarmTopic(t *testing.T, p *proxy, topic string, c ident
 	sameJSON(t, r.body, `{"offsets":[{"partition":null,"offset":null,"error_code":40101,"error":"`+refused+`"}],"key_schema_id":null,"value_schema_id":null}`)
 
 	p.do(t, "GET", "/v3/clusters", "", c.wrong).expectError(t, 401, 40101, refused, "application/json")
+	p.do(t, "POST", "/consumers/wrong-password", `{"name":"i","format":"binary"}`, "Content-Type: "+v2CT, c.wrong).
+		expectError(t, 401, 40101, refused, v2CT)
+	if n := p.sys.Consumers().Live(); n != 0 {
+		t.Fatalf("%d consumer instances after a refused login, want none", n)
+	}
 
 	expectProduced(t, produceLine(t, p, topic, "after", c.alice), topic)
 	if got, want := c.values(t, topic), []string{"warm", "after"}; !slices.Equal(got, want) {
