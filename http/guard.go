@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/julienschmidt/httprouter"
-
-	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
 // GuardConfig is what stands between a client and the routes: who may call
@@ -64,8 +62,7 @@ func (s *Server) front(w nethttp.ResponseWriter, r *nethttp.Request, next nethtt
 	applyHeaders(w.Header(), g.cfg.ResponseHeaders, time.Now())
 	if g.cfg.MaxHeaderBytes > 0 && headerBytes(r) > g.cfg.MaxHeaderBytes {
 		w.Header().Set("Connection", "close")
-		s.refuse(w, r, "header_limit", "", kafka.Errorf(nethttp.StatusRequestHeaderFieldsTooLarge, nethttp.StatusRequestHeaderFieldsTooLarge,
-			"Request header fields are larger than %d bytes.", g.cfg.MaxHeaderBytes))
+		s.refuse(w, r, "header_limit", "", s.errHeaderTooLarge())
 		return
 	}
 	if g.cors != nil && g.cors.handle(w, r) {

@@ -122,6 +122,10 @@ func (s *Server) wrap(rt route) httprouter.Handle {
 			s.writeError(c, kafka.Errorf(nethttp.StatusUnsupportedMediaType, nethttp.StatusUnsupportedMediaType, "HTTP 415 Unsupported Media Type"))
 			return
 		}
+		if err := topicInPath(c); err != nil {
+			s.writeError(c, err)
+			return
+		}
 		if err := s.identify(c); err != nil {
 			s.writeError(c, err)
 			return
@@ -130,6 +134,21 @@ func (s *Server) wrap(rt route) httprouter.Handle {
 			s.writeError(c, err)
 		}
 	}
+}
+
+// topicInPath refuses a topic name in the path that Kafka refuses, in
+// Kafka's words (400 40002), before any cluster is asked: a name no topic
+// can have is the client's error on every path, whatever Kafka would
+// answer about it.
+func topicInPath(c *call) error {
+	for _, p := range c.ps {
+		if p.Key == "topic_name" || p.Key == "topic" {
+			if err := kafka.TopicNameError(p.Value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // plain is a handler outside any route (404, 405): JSON errors.

@@ -145,6 +145,7 @@ func routerPath(p string) string {
 
 // ServeHTTP routes the request.
 func (s *Server) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
+	withTLS(r)
 	p := r.URL.Path
 	if len(p) > 1 && strings.HasSuffix(p, "/") {
 		p = strings.TrimRight(p, "/")

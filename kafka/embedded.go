@@ -94,6 +94,7 @@ func StartEmbedded(cfg EmbeddedConfig, log *slog.Logger) (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded Kafka cluster: %w", err)
 	}
+	guardEmbedded(c, int32(cfg.NumPartitions))
 	e := &Embedded{cluster: c, addr: c.ListenAddrs()[0], id: id, stop: make(chan struct{})}
 	if cfg.RetentionCheck > 0 {
 		e.done.Add(1)
