@@ -66,9 +66,13 @@ func DefaultConfig() Config {
 			StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second}}
 }
 
-// Server is the proxy's HTTP API: an http.Handler.
+// Server is the proxy's HTTP API: an http.Handler. Serve it through its
+// Listener and ConnContext, so that every answer, even to a request Go's
+// server refuses by itself, is in the error model.
 type Server struct {
 	handler nethttp.Handler
+	guards  *guard.Guards
+	log     *slog.Logger
 }
 
 // New builds the HTTP API on top of the actor system: the routes of the
@@ -122,11 +126,12 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	}
 	ops := &ops{ready: sys.Ready, metrics: sys.Metrics(), debug: cfg.Debug}
 	ops.routes(r)
-	return &Server{handler: guards.Front(r)}
+	return &Server{handler: guards.Front(r), guards: guards, log: log}
 }
 
 // ServeHTTP routes the request.
 func (s *Server) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
+	withTLS(r)
 	p := r.URL.Path
 	if len(p) > 1 && strings.HasSuffix(p, "/") {
 		p = strings.TrimRight(p, "/")

@@ -179,6 +179,36 @@ func TestHTTPSProtocolsAndCiphers(t *testing.T) {
 	}
 }
 
+// TestHTTPSDefaultCiphers: without ssl.cipher.suites, TLS 1.2 offers only
+// forward-secret AEAD suites: a client that offers nothing but CBC suites,
+// with SHA-1 or SHA-256 MACs, is refused; a default client gets GCM or
+// ChaCha20-Poly1305.
+func TestHTTPSDefaultCiphers(t *testing.T) {
+	ca := testpki.NewCA(t, "test CA")
+	ks := filepath.Join(t.TempDir(), "keystore.pem")
+	ca.Server(t, "proxy").WriteKeyStore(t, ks, "PEM")
+	p := startHTTPS(t, target(t), guard.TLSConfig{KeystoreLocation: ks, KeystoreType: "PEM"}, nil)
+	addr := strings.TrimPrefix(p.url, "https://")
+	for _, suite := range []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_RSA_WITH_AES_128_CBC_SHA,
+	} {
+		c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: ca.Pool(), MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{suite}})
+		if err == nil {
+			c.Close()
+			t.Errorf("a TLS 1.2 client offering only %s connected", tls.CipherSuiteName(suite))
+		}
+	}
+	c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: ca.Pool(), MaxVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatalf("a default TLS 1.2 client: %v", err)
+	}
+	defer c.Close()
+	if name := tls.CipherSuiteName(c.ConnectionState().CipherSuite); !strings.Contains(name, "_GCM_") && !strings.Contains(name, "_CHACHA20_POLY1305") {
+		t.Fatalf("a default TLS 1.2 client got %s", name)
+	}
+}
+
 // TestHTTPSReload rewrites the keystore and the truststore while the proxy
 // runs: new connections get the new certificate and the new trust, without
 // a restart.

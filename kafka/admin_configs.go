@@ -184,6 +184,9 @@ func (a *Admin) AllConfigs(ctx context.Context, kind ConfigKind) ([]ResourceConf
 // only validates them when validateOnly is set. In AlterSafe mode every
 // name must be a config of r.
 func (a *Admin) AlterConfigs(ctx context.Context, r ConfigResource, ops []ConfigOp, mode AlterMode, validateOnly bool) error {
+	if err := checkConfigOps(ops); err != nil {
+		return err
+	}
 	if r.Kind == ConfigBroker {
 		if err := a.checkBroker(ctx, r.Broker); err != nil {
 			return err
@@ -215,6 +218,9 @@ func (a *Admin) AlterTopicsConfigs(ctx context.Context, alters []TopicConfigAlte
 	var ops [][]ConfigOp
 	at := make(map[string]int)
 	for _, alt := range alters {
+		if err := checkConfigOps(alt.Ops); err != nil {
+			return nil, err
+		}
 		if i, ok := at[alt.Topic]; ok {
 			ops[i] = alt.Ops
 			continue
@@ -240,6 +246,17 @@ func (a *Admin) AlterTopicsConfigs(ctx context.Context, alters []TopicConfigAlte
 		}
 	}
 	return failures, nil
+}
+
+// checkConfigOps refuses a name or value longer than a Kafka request
+// carries, which a broker answers by closing the connection.
+func checkConfigOps(ops []ConfigOp) error {
+	for _, op := range ops {
+		if r := configStringsRefusal(op.Name, op.Value); r != nil {
+			return r.rest()
+		}
+	}
+	return nil
 }
 
 // checkBroker answers 404 "Broker N cannot be found." unless broker id is

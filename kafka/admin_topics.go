@@ -219,6 +219,9 @@ func (a *Admin) CreateTopic(ctx context.Context, nt NewTopic) (CreatedTopic, err
 		rt.Configs = append(rt.Configs, rc)
 	}
 	req.Topics = append(req.Topics, rt)
+	if err := a.checkCreateTopics(ctx, req); err != nil {
+		return CreatedTopic{}, err
+	}
 	resp, err := req.RequestWith(ctx, a.cl)
 	if err != nil {
 		return CreatedTopic{}, fmt.Errorf("creating topic %q: %w", nt.Name, err)
@@ -249,6 +252,42 @@ func (a *Admin) CreateTopic(ctx context.Context, nt NewTopic) (CreatedTopic, err
 	return ct, nil
 }
 
+// checkCreateTopics refuses, as Kafka would, a CreateTopics request that
+// breaks one of Kafka's bounds, before any cluster sees it. The broker's
+// default partition count is not known here: a topic that takes it counts
+// as one partition.
+func (a *Admin) checkCreateTopics(ctx context.Context, req *kmsg.CreateTopicsRequest) error {
+	if r := createTopicsBound(req, 1); r != nil {
+		return r.rest()
+	}
+	var brokers []int32
+	for i := range req.Topics {
+		rt := &req.Topics[i]
+		for _, c := range rt.Configs {
+			if r := configStringsRefusal(c.Name, c.Value); r != nil {
+				return r.rest()
+			}
+		}
+		if brokers == nil && (len(rt.ReplicaAssignment) > 0 || rt.ReplicationFactor > 1) {
+			info, err := a.Cluster(ctx)
+			if err != nil {
+				return err
+			}
+			brokers = make([]int32, 0, len(info.Brokers))
+			for _, b := range info.Brokers {
+				brokers = append(brokers, b.ID)
+			}
+		}
+		if r := createTopicRefusal(rt, brokers); r != nil {
+			return r.rest()
+		}
+	}
+	if r := createTopicsRecords(req, 1); r != nil {
+		return r.rest()
+	}
+	return nil
+}
+
 // DeleteTopic deletes a topic.
 func (a *Admin) DeleteTopic(ctx context.Context, name string) error {
 	r, err := a.adm.DeleteTopic(ctx, name)
@@ -270,11 +309,15 @@ func (a *Admin) SetPartitionsCount(ctx context.Context, name string, total int32
 	if err != nil {
 		return err
 	}
-	switch cur := int32(len(t.Partitions)); {
+	cur := int32(len(t.Partitions))
+	switch {
 	case total == cur:
 		return WithMessage(kerr.InvalidPartitions, fmt.Sprintf("Topic already has %d partition(s).", cur))
 	case total < cur:
 		return WithMessage(kerr.InvalidPartitions, fmt.Sprintf("The topic %s currently has %d partition(s); %d would not be an increase.", name, cur, total))
+	}
+	if r := increaseBound(int64(total) - int64(cur)); r != nil {
+		return r.rest()
 	}
 	rs, err := a.adm.UpdatePartitions(ctx, int(total), name)
 	if err != nil {
@@ -396,21 +439,6 @@ func strOrEmpty(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// ValidTopicName reports whether Kafka accepts name as a topic name: 1 to
-// 249 characters of [a-zA-Z0-9._-], and neither "." nor "..".
-func ValidTopicName(name string) bool {
-	if name == "" || name == "." || name == ".." || len(name) > 249 {
-		return false
-	}
-	for _, r := range name {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // OffsetAt returns the offset of a partition at timestamp: -2 the earliest,

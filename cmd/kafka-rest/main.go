@@ -154,11 +154,14 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 			}
 			return fmt.Errorf("listening on %s (set listeners to a free address): %w", l, err)
 		}
+		var tlsCfg *tls.Config
 		if strings.EqualFold(l.Scheme, "https") {
-			ln = tls.NewListener(ln, tlsFiles.Config())
+			tlsCfg = tlsFiles.Config()
 		}
+		ln = api.Listener(ln, tlsCfg)
 		srv := &nethttp.Server{
 			Handler:           api,
+			ConnContext:       api.ConnContext,
 			ReadHeaderTimeout: cfg.ms("request.header.timeout.ms"),
 			IdleTimeout:       cfg.ms("idle.timeout.ms"),
 			MaxHeaderBytes:    cfg.int("max.request.header.size"),

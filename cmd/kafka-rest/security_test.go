@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"crypto/tls"
 	"encoding/base64"
 	"io"
@@ -140,12 +141,38 @@ func TestHTTPSWithBasicAuth(t *testing.T) {
 	if res, body := get("alice:alice-secret", strings.Repeat("x", 3000)); res.StatusCode != 431 || !strings.Contains(body, `"error_code":431`) {
 		t.Fatalf("a 3000-byte header: %d %s, want 431", res.StatusCode, body)
 	}
-	// Plain HTTP on the TLS port gets Go's own 400, never an API answer.
-	if res, err := http.Get("http://" + addr + "/v3/clusters"); err == nil {
-		res.Body.Close()
-		if res.StatusCode != 400 {
-			t.Fatalf("plain HTTP on the https listener: %d", res.StatusCode)
-		}
+	// A header block far beyond Go's own limit gets the same JSON 431,
+	// inside the TLS stream.
+	conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: ca.Pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	go func() {
+		_, _ = io.WriteString(conn, "GET /v3/clusters HTTP/1.1\r\nHost: proxy\r\nX-Big: "+strings.Repeat("x", 1<<20)+"\r\n\r\n")
+	}()
+	if err := conn.SetReadDeadline(time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	res, err = http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("a 1 MiB header: %v", err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 431 || res.Header.Get("Content-Type") != "application/json" ||
+		string(b) != `{"error_code":431,"message":"Request header fields are larger than 2048 bytes."}` {
+		t.Fatalf("a 1 MiB header: %d %q %s", res.StatusCode, res.Header.Get("Content-Type"), b)
+	}
+	// Plain HTTP on the TLS port is told so, in the error shape, never an
+	// API answer.
+	res, err = http.Get("http://" + addr + "/v3/clusters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 400 || !strings.Contains(string(b), `"error_code":400`) {
+		t.Fatalf("plain HTTP on the https listener: %d %s", res.StatusCode, b)
 	}
 }
 

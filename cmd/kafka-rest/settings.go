@@ -176,7 +176,7 @@ func settings() []setting {
 		{key: "ssl.client.auth", def: "false", doc: "Legacy: true means ssl.client.authentication=REQUIRED.", check: boolean},
 		{key: "ssl.protocol", def: "TLS", doc: "TLS, or TLSv1.2 / TLSv1.3 for the highest version offered.", check: oneOf("TLS", "TLSv1.2", "TLSv1.3")},
 		{key: "ssl.enabled.protocols", def: "", doc: "TLS versions offered (TLSv1.2,TLSv1.3); empty: TLS 1.2 and 1.3.", check: enumList("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")},
-		{key: "ssl.cipher.suites", def: "", doc: "TLS 1.2 cipher suites by IANA name; empty: Go's defaults (TLS 1.3 suites are not configurable).", check: cipherSuiteList},
+		{key: "ssl.cipher.suites", def: "", doc: "TLS 1.2 cipher suites by IANA name; empty: ECDHE with AES-GCM or ChaCha20-Poly1305 only (TLS 1.3 suites are not configurable).", check: cipherSuiteList},
 		{key: "ssl.keystore.reload", def: "false", doc: "Re-read the keystore and truststore when they change, without a restart.", check: boolean},
 		{key: "ssl.keystore.watch.location", def: "", doc: "File watched for changes instead of the keystore (e.g. a certificate manager's marker)."},
 		{key: "ssl.keystore.reload.check.ms", def: "10000", doc: "How often the stores are checked for changes.", check: intRange(10, 1<<31-1)},

@@ -86,9 +86,25 @@ func (g *Guards) Headers(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		applyHeaders(w.Header(), g.cfg.ResponseHeaders, time.Now())
+		g.ApplyHeaders(w.Header())
 		next.ServeHTTP(w, r)
 	})
+}
+
+// ApplyHeaders writes response.http.headers.config into h, for answers
+// written outside the handlers.
+func (g *Guards) ApplyHeaders(h http.Header) {
+	applyHeaders(h, g.cfg.ResponseHeaders, time.Now())
+}
+
+// ErrHeaderTooLarge is the answer to a request line and headers larger
+// than max.request.header.size, whether this guard or Go's server found
+// them so.
+func (g *Guards) ErrHeaderTooLarge() *apierr.Error {
+	if n := g.cfg.MaxHeaderBytes; n > 0 {
+		return apierr.New(apierr.CodeHeaderFieldsTooLarge, "Request header fields are larger than %d bytes.", n)
+	}
+	return apierr.New(apierr.CodeHeaderFieldsTooLarge, "Request header fields are too large.")
 }
 
 // HeaderLimit answers 431 to a request whose line and headers are larger
@@ -100,8 +116,7 @@ func (g *Guards) HeaderLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rest.HeaderBytes(r) > g.cfg.MaxHeaderBytes {
 			w.Header().Set("Connection", "close")
-			g.api.Refuse(w, r, "header_limit", "", apierr.New(apierr.CodeHeaderFieldsTooLarge,
-				"Request header fields are larger than %d bytes.", g.cfg.MaxHeaderBytes))
+			g.api.Refuse(w, r, "header_limit", "", g.ErrHeaderTooLarge())
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -29,7 +30,7 @@ type TLSConfig struct {
 	Protocol         string
 	EnabledProtocols []string
 	// CipherSuites are the TLS 1.2 suites allowed, by their IANA names
-	// (as Java's); empty means Go's defaults. TLS 1.3 suites are not
+	// (as Java's); empty means defaultCipherSuites. TLS 1.3 suites are not
 	// configurable.
 	CipherSuites []string
 	// Reload re-reads the stores when they change (ssl.keystore.reload),
@@ -129,6 +130,8 @@ func (t *TLS) load() error {
 		if c.CipherSuites, err = cipherSuites(cfg.CipherSuites); err != nil {
 			return err
 		}
+	} else {
+		c.CipherSuites = defaultCipherSuites()
 	}
 	switch strings.ToUpper(cfg.ClientAuth) {
 	case "REQUESTED":
@@ -149,6 +152,21 @@ func (t *TLS) load() error {
 	}
 	t.current.Store(c)
 	return nil
+}
+
+// defaultCipherSuites are the TLS 1.2 suites offered unless ssl.cipher.suites
+// says otherwise: forward secret (ECDHE) and authenticated encryption (GCM,
+// ChaCha20-Poly1305) only. Go's own defaults still include CBC suites with
+// SHA-1 MACs. TLS 1.3 suites are all of that kind and not configurable.
+func defaultCipherSuites() []uint16 {
+	var out []uint16
+	for _, s := range tls.CipherSuites() {
+		aead := strings.Contains(s.Name, "_GCM_") || strings.Contains(s.Name, "_CHACHA20_POLY1305")
+		if strings.HasPrefix(s.Name, "TLS_ECDHE_") && aead && slices.Contains(s.SupportedVersions, tls.VersionTLS12) {
+			out = append(out, s.ID)
+		}
+	}
+	return out
 }
 
 // cipherSuites maps IANA names onto Go's suites.

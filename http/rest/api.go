@@ -43,8 +43,8 @@ type ErrorBody struct {
 }
 
 // Handler serves rt: it negotiates the response type (406 with no body, as
-// JAX-RS, when none fits), checks the request's Content-Type (415), then
-// runs the route's handler and answers its error in the error model. The
+// JAX-RS, when none fits), checks the request's Content-Type (415) and the
+// topic name in its path (400), then runs the route's handler and answers its error in the error model. The
 // path's parameters come from the request's context, where httprouter puts
 // them.
 func (a *API) Handler(rt Route) http.Handler {
@@ -63,6 +63,10 @@ func (a *API) Handler(rt Route) http.Handler {
 			a.WriteError(c, apierr.New(apierr.CodeUnsupportedMedia, "HTTP 415 Unsupported Media Type"))
 			return
 		}
+		if err := topicInPath(c); err != nil {
+			a.WriteError(c, err)
+			return
+		}
 		if a.Identify != nil {
 			if err := a.Identify(c); err != nil {
 				a.WriteError(c, err)
@@ -73,6 +77,21 @@ func (a *API) Handler(rt Route) http.Handler {
 			a.WriteError(c, err)
 		}
 	})
+}
+
+// topicInPath refuses a topic name in the path that Kafka refuses, in
+// Kafka's words (400 40002), before any cluster is asked: a name no topic
+// can have is the client's error on every path, whatever Kafka would
+// answer about it.
+func topicInPath(c *Call) error {
+	for _, p := range c.Params {
+		if p.Key == "topic_name" || p.Key == "topic" {
+			if err := kafka.TopicNameError(p.Value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Plain serves a request outside any route (404, 405): fn's error, in the

@@ -130,6 +130,12 @@ func (s *produce) v2Produce(c *rest.Call) error {
 			return err
 		}
 		switch {
+		case r.Partition != nil && *r.Partition < 0:
+			// No partition has a negative id: the whole request is
+			// refused before anything is sent, as a negative path
+			// partition is and as v3 answers it (the reference's
+			// producer throws on it, a 500).
+			return kafka.ErrPartitionNotFound()
 		case r.Partition != nil: // a record's partition wins over the path's, as in the reference
 			rec.Partition = *r.Partition
 		case pathPartition != nil:

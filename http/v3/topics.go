@@ -145,6 +145,9 @@ func (req createTopicRequest) newTopic() (kafka.NewTopic, error) {
 		if nt.Assignments == nil {
 			nt.Assignments = make(map[int32][]int32, len(req.ReplicasAssignments))
 		}
+		if _, dup := nt.Assignments[int32(p)]; dup { // "0" and "00", say
+			return kafka.NewTopic{}, apierr.New(apierr.CodeKafkaBadRequest, "Found multiple manual partition assignments for partition %d", p)
+		}
 		nt.Assignments[int32(p)] = brokers
 	}
 	for _, ce := range req.Configs {

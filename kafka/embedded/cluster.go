@@ -94,6 +94,7 @@ func Start(cfg Config, log *slog.Logger) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the embedded Kafka cluster: %w", err)
 	}
+	guard(c, int32(cfg.NumPartitions))
 	e := &Cluster{cluster: c, addr: c.ListenAddrs()[0], id: id, stop: make(chan struct{})}
 	if cfg.RetentionCheck > 0 {
 		e.done.Add(1)
