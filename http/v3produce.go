@@ -265,7 +265,11 @@ func (s *Server) produceStream(c *call) error {
 	if err := checkCharset(c); err != nil {
 		return err
 	}
-	clusterID, topic := c.param("cluster_id"), c.param("topic_name") // echoed, as the reference
+	clusterID, err := s.cluster(c)
+	if err != nil {
+		return err
+	}
+	topic := c.param("topic_name")
 	body := bufio.NewReaderSize(c.r.Body, 64<<10)
 	if _, err := peekNonSpace(body); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -541,7 +545,11 @@ func (s *Server) produceBatch(c *call) error {
 	if err := checkCharset(c); err != nil {
 		return err
 	}
-	clusterID, topic := c.param("cluster_id"), c.param("topic_name")
+	clusterID, err := s.cluster(c)
+	if err != nil {
+		return err
+	}
+	topic := c.param("topic_name")
 	b, err := c.body()
 	if err != nil {
 		return err

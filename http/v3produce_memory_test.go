@@ -71,7 +71,7 @@ func TestProduceStreamMemoryIsBounded(t *testing.T) {
 		w.Flush()
 		pw.Close()
 	}()
-	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/c/topics/slow/records", pr)
+	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/"+v3Cluster(t, p)+"/topics/slow/records", pr)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := nethttp.DefaultClient.Do(req)
 	if err != nil {
