@@ -3,22 +3,24 @@ package codec
 import (
 	"bytes"
 	"encoding/binary"
+	"unicode/utf8"
 )
 
 // The streaming produce path parses one record per line of input, and the
 // general decoder (goccy's Unmarshal into a struct, then a pass for unknown
 // fields) copies the record twice and walks it twice. Most records have
-// the same simple shape: a partition, and a key and value of type BINARY or
-// STRING whose data is a string without escapes. parseFast reads exactly
-// that shape in one pass, without copying, and declines anything else,
-// which the general decoder then handles with all its checks and error
-// messages. A fuzz test holds the two to the same result for every input
-// parseFast accepts.
+// the same simple shape: a partition, and a key and value of type BINARY,
+// STRING or JSON. parseFast reads exactly that shape in one pass, without
+// copying, and declines anything else, which the general decoder then
+// handles with all its checks and error messages. A fuzz test holds the two
+// to the same result for every input parseFast accepts.
 
 // parseFast parses raw when it has the simple shape, with Data.Raw
-// referring to raw's memory; ok is false for anything else, valid or not.
-func parseFast(raw []byte) (req ProduceRequest, ok bool) {
-	p := fastParser{raw: raw}
+// referring to raw's memory, which the data owns if owned is set; ok is
+// false for anything else, valid or not. Nothing is written to raw here:
+// a record declined must reach the general decoder as it came.
+func parseFast(raw []byte, owned bool) (req ProduceRequest, ok bool) {
+	p := fastParser{raw: raw, owned: owned}
 	if !p.object(func(key []byte) bool {
 		switch string(key) {
 		case "partition_id":
@@ -58,8 +60,9 @@ func parseFast(raw []byte) (req ProduceRequest, ok bool) {
 // fastParser reads raw from position i; every method returns false as soon
 // as the input leaves the simple shape.
 type fastParser struct {
-	raw []byte
-	i   int
+	raw   []byte
+	i     int
+	owned bool
 }
 
 func (p *fastParser) space() {
@@ -183,15 +186,16 @@ func (p *fastParser) int32() (int32, bool) {
 	return int32(n), true
 }
 
-// data reads a key or value: null, or an object with a type of BINARY or
-// STRING and, optionally, data that is null or a plain string.
+// data reads a key or value: null, or an object with a type of BINARY,
+// STRING or JSON and, optionally, data: null, a string for BINARY and
+// STRING, any JSON for JSON.
 func (p *fastParser) data() (*Data, bool) {
 	if bytes.HasPrefix(p.raw[p.i:], []byte("null")) {
 		p.i += len("null")
 		return nil, true
 	}
-	d := &Data{}
-	var seenData bool
+	d := &Data{owned: p.owned}
+	var seenData, escaped, nonString bool
 	ok := p.object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
@@ -202,11 +206,14 @@ func (p *fastParser) data() (*Data, bool) {
 			if !ok {
 				return false
 			}
+			// Constants, not Format(t): that would copy t.
 			switch Format(t) {
 			case Binary:
 				d.Format = Binary
 			case String:
 				d.Format = String
+			case JSON:
+				d.Format = JSON
 			default:
 				return false
 			}
@@ -221,14 +228,31 @@ func (p *fastParser) data() (*Data, bool) {
 				return true
 			}
 			start := p.i
-			if !p.next('"') {
+			if p.i >= len(p.raw) {
 				return false
 			}
-			end := bytes.IndexByte(p.raw[p.i:], '"')
-			if end < 0 {
+			var err error
+			if p.raw[p.i] == '"' {
+				end := bytes.IndexByte(p.raw[p.i+1:], '"')
+				if end < 0 {
+					return false
+				}
+				end += p.i + 1
+				// A backslash before the first quote: an escape, maybe of
+				// that quote. The scan finds the string's real end.
+				if escaped = bytes.IndexByte(p.raw[p.i+1:end], '\\') >= 0; escaped {
+					end, err = scanString(p.raw, p.i, false)
+				} else {
+					end++
+				}
+				p.i = end
+			} else {
+				nonString = true
+				p.i, err = scanJSON(p.raw, p.i)
+			}
+			if err != nil {
 				return false
 			}
-			p.i += end + 1
 			d.Raw = p.raw[start:p.i:p.i]
 			return true
 		}
@@ -241,10 +265,31 @@ func (p *fastParser) data() (*Data, bool) {
 		return d, true
 	}
 	// Only now is the type known, whatever the order of the fields.
+	switch {
+	case nonString:
+		return d, d.Format == JSON // checked by the scan
+	case escaped:
+		// Checked by the scan as JSON; STRING stores text, which a lone
+		// surrogate is not.
+		if d.Format == String {
+			_, err := scanString(d.Raw, 0, true)
+			return d, err == nil
+		}
+		return d, d.Format == JSON
+	}
 	s := d.Raw[1 : len(d.Raw)-1]
-	if d.Format == Binary {
-		// The base64 alphabet has no escapes, quotes or control
-		// characters: what decodes needs no other check.
+	switch d.Format {
+	case Binary:
+		// The decoder takes any alphabet, so the decoder's checks of
+		// JSON come first: no escapes, no control characters.
+		if hasControl(s) {
+			return nil, false
+		}
+		if p.owned {
+			// Decoded in place when serialized, never twice: what does not
+			// decode is then the error the general path gives too.
+			return d, utf8.Valid(s)
+		}
 		b, err := decodeBase64(s)
 		if err != nil {
 			return nil, false
@@ -252,8 +297,9 @@ func (p *fastParser) data() (*Data, bool) {
 		d.binary = b
 		return d, true
 	}
-	if bytes.IndexByte(s, '\\') >= 0 || hasControl(s) {
-		return nil, false
-	}
-	return d, true
+	return d, plainText(s)
 }
+
+// plainText reports whether s, a string's contents without escapes, is
+// what a JSON string holds as it is: UTF-8 without control characters.
+func plainText(s []byte) bool { return !hasControl(s) && utf8.Valid(s) }

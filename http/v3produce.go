@@ -2,6 +2,7 @@ package http
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -128,13 +129,16 @@ func appendInstant(b []byte, t time.Time) []byte {
 }
 
 // checkCharset answers 400 for a body in a charset other than UTF-8 or
-// ISO-8859-1, as the reference does.
-func checkCharset(c *call) error {
+// ISO-8859-1, as the reference does, and reports whether it is
+// ISO-8859-1: such a body is read as UTF-8 through codec.Latin1Reader, as
+// the reference decodes it, rather than refused as invalid UTF-8.
+func checkCharset(c *call) (latin1 bool, err error) {
 	_, params, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
-		return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: Unsupported charset %s", cs)
+	cs, ok := params["charset"]
+	if ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
+		return false, kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: Unsupported charset %s", cs)
 	}
-	return nil
+	return strings.EqualFold(cs, "iso-8859-1"), nil
 }
 
 // toRecord turns a parsed request record into one to produce, or the
@@ -262,7 +266,8 @@ func (p *pendingRecord) wait(ctx context.Context) (actors.ProduceResult, *produc
 }
 
 func (s *Server) produceStream(c *call) error {
-	if err := checkCharset(c); err != nil {
+	latin1, err := checkCharset(c)
+	if err != nil {
 		return err
 	}
 	clusterID, err := s.cluster(c)
@@ -270,7 +275,11 @@ func (s *Server) produceStream(c *call) error {
 		return err
 	}
 	topic := c.param("topic_name")
-	body := bufio.NewReaderSize(c.r.Body, 64<<10)
+	var in io.Reader = c.r.Body
+	if latin1 {
+		in = codec.Latin1Reader(in)
+	}
+	body := bufio.NewReaderSize(in, 64<<10)
 	if _, err := peekNonSpace(body); err != nil {
 		if errors.Is(err, io.EOF) {
 			return errEmptyBody()
@@ -542,7 +551,8 @@ func (c *call) decodeBatch(b []byte, maxEntries int) (ids []string, records [][]
 }
 
 func (s *Server) produceBatch(c *call) error {
-	if err := checkCharset(c); err != nil {
+	latin1, err := checkCharset(c)
+	if err != nil {
 		return err
 	}
 	clusterID, err := s.cluster(c)
@@ -553,6 +563,9 @@ func (s *Server) produceBatch(c *call) error {
 	b, err := c.body()
 	if err != nil {
 		return err
+	}
+	if latin1 {
+		b, _ = io.ReadAll(codec.Latin1Reader(bytes.NewReader(b)))
 	}
 	ids, records, err := c.decodeBatch(b, s.cfg.ProduceBatchMaxEntries)
 	if err != nil {
