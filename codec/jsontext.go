@@ -266,6 +266,9 @@ var plainByte = func() (t [256]bool) {
 
 // str reads the string at src[i] (its opening quote).
 func (s *jsonScan) str(i int) (int, error) {
+	if i >= len(s.src) || s.src[i] != '"' {
+		return i, s.unexpected(i)
+	}
 	if !s.text {
 		s.put('"')
 	}

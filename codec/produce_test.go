@@ -20,8 +20,8 @@ func TestParseProduceRequest(t *testing.T) {
 	want := ProduceRequest{
 		PartitionID: ptr(int32(2)),
 		Headers:     []Header{{"h", []byte("a")}, {"h", nil}, {"i", []byte("b")}},
-		Key:         &Data{Format: String, Raw: []byte(`"k"`), owned: true},
-		Value:       &Data{Format: JSON, Raw: []byte(`{ "a" : [1, 2] }`), owned: true},
+		Key:         &Data{Format: String, Raw: []byte(`"k"`)},
+		Value:       &Data{Format: JSON, Raw: []byte(`{ "a" : [1, 2] }`)},
 		Timestamp:   time.Date(2021, 2, 5, 19, 14, 42, 5e8, time.UTC),
 		Size:        len(raw),
 	}
