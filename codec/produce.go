@@ -121,10 +121,16 @@ func ParseProduceRequest(raw []byte) (ProduceRequest, error) {
 // request takes over: its key and value are then serialized in raw's own
 // memory (BINARY decoded, JSON compacted, STRING unescaped, all in place)
 // and their bytes share it, so that a large record is never copied. raw
-// must not be used for anything else afterwards.
-func ParseProduceRequestInPlace(raw []byte) (ProduceRequest, error) {
+// must not be used for anything else afterwards. A record only the general
+// decoder reads (a mistake to report, an unknown field) is copied twice
+// by it: reserve is asked for those bytes first, and its error is the
+// record's.
+func ParseProduceRequestInPlace(raw []byte, reserve func(n int) error) (ProduceRequest, error) {
 	if req, ok := parseFast(raw, true); ok {
 		return req, nil
+	}
+	if err := reserve(2 * len(raw)); err != nil {
+		return ProduceRequest{}, err
 	}
 	return parseGeneral(raw)
 }
