@@ -79,7 +79,7 @@ func DefaultConfig() Config {
 		ProduceRecordMaxBytes: 0, ProduceBatchMaxEntries: 10,
 		StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
 		StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second,
-		ReadBudgetBytes: 128 << 20, ReadBudgetWait: 30 * time.Second}
+		ReadBudgetBytes: 64 << 20, ReadBudgetWait: 30 * time.Second}
 }
 
 // Server is the proxy's HTTP API: an http.Handler.

@@ -205,7 +205,7 @@ func heapPeaks() (stop func() (inUse, live uint64)) {
 // records wait their turn, every stream answers its record with an
 // offset, Kafka has exactly those bytes, and the heap of the whole test
 // (proxy, embedded cluster and clients) stays bounded: what it holds, by
-// the read budget (128 MiB), the produce credits (64 MiB) and what franz-go
+// the read budget (64 MiB), the produce credits (64 MiB) and what franz-go
 // and the embedded cluster make of the record in flight; what it uses, by
 // twice that, as Go's collector lets the heap grow.
 func TestProduceStreamConcurrentLargeRecords(t *testing.T) {
