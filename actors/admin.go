@@ -125,10 +125,12 @@ func (s *System) Cluster(ctx context.Context) (kafka.ClusterInfo, error) {
 	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) (kafka.ClusterInfo, error) { return a.Cluster(ctx) })
 }
 
-// ClusterID returns the id of the Kafka cluster; it is cached after the
-// first successful call.
+// ClusterID returns the id of the Kafka cluster. The caller's admin client
+// asks the cluster once and keeps the answer, so this runs on the caller's
+// goroutine rather than as an admin call: every v3 request, each produce
+// included, checks its path's cluster id with it.
 func (s *System) ClusterID(ctx context.Context) (string, error) {
-	return adminDo(ctx, s, func(ctx context.Context, a *kafka.Admin) (string, error) { return a.ClusterID(ctx) })
+	return withAdmin(ctx, s, func(a *kafka.Admin) (string, error) { return a.ClusterID(ctx) })
 }
 
 // withAdmin runs fn on the caller's goroutine with the admin client of the

@@ -50,6 +50,11 @@ type Config struct {
 	// BatchCreditWait bounds how long a batch waits for produce credit
 	// before its entries are answered 429.
 	BatchCreditWait time.Duration
+	// ReadBudgetBytes bounds the memory all streams hold between them for
+	// records being read, before they take produce credit; a record that
+	// cannot get its share within ReadBudgetWait is answered 413.
+	ReadBudgetBytes int64
+	ReadBudgetWait  time.Duration
 	// Serializer makes record bytes of produced keys and values; nil
 	// means codec.Schemaless (no Schema Registry).
 	Serializer codec.Serializer
@@ -73,7 +78,8 @@ func DefaultConfig() Config {
 	return Config{V2: true, V3: true, RequestLog: true, PreferredMediaTypes: []string{mediaJSON, mediaV2JSON}, DefaultMediaType: mediaJSON,
 		ProduceRecordMaxBytes: 0, ProduceBatchMaxEntries: 10,
 		StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
-		StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second}
+		StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second,
+		ReadBudgetBytes: 64 << 20, ReadBudgetWait: 30 * time.Second}
 }
 
 // Server is the proxy's HTTP API: an http.Handler.
@@ -85,6 +91,7 @@ type Server struct {
 	urls       urlBuilder
 	router     *httprouter.Router
 	guards     guards
+	readBudget *actors.ReadBudget
 }
 
 // New builds the HTTP API on top of the actor system.
@@ -100,6 +107,8 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	if s.serializer == nil {
 		s.serializer = codec.Schemaless{}
 	}
+	s.readBudget = actors.NewReadBudget(cfg.ReadBudgetBytes, int64(s.recordMaxBytes()), cfg.ReadBudgetWait)
+	s.registerReadBudgetGauges()
 	r := httprouter.New()
 	// Jersey treats /v3/clusters/ as /v3/clusters: ServeHTTP trims the
 	// slash, so the router never needs to redirect.

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -128,13 +129,16 @@ func appendInstant(b []byte, t time.Time) []byte {
 }
 
 // checkCharset answers 400 for a body in a charset other than UTF-8 or
-// ISO-8859-1, as the reference does.
-func checkCharset(c *call) error {
+// ISO-8859-1, as the reference does, and reports whether it is
+// ISO-8859-1: such a body is read as UTF-8 through codec.Latin1Reader, as
+// the reference decodes it, rather than refused as invalid UTF-8.
+func checkCharset(c *call) (latin1 bool, err error) {
 	_, params, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
-		return kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: Unsupported charset %s", cs)
+	cs, ok := params["charset"]
+	if ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
+		return false, kafka.Errorf(nethttp.StatusBadRequest, nethttp.StatusBadRequest, "Bad Request: Unsupported charset %s", cs)
 	}
-	return nil
+	return strings.EqualFold(cs, "iso-8859-1"), nil
 }
 
 // toRecord turns a parsed request record into one to produce, or the
@@ -174,35 +178,53 @@ func (s *Server) toRecord(ctx context.Context, topic string, req codec.ProduceRe
 
 // prepare parses one raw record and makes it ready to produce, or returns
 // the line that answers it at once. The steps and their order are the
-// reference's: parse, rate limits, partition, serialization.
-func (s *Server) prepare(ctx context.Context, clusterID, topic string, raw []byte, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord) {
-	rec, p, err := s.toProduce(ctx, clusterID, topic, raw, signal)
+// reference's: parse, rate limits, partition, serialization. A record
+// read with a hold of the read budget is serialized in its own memory.
+func (s *Server) prepare(ctx context.Context, clusterID, topic string, raw []byte, hold codec.Hold, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord) {
+	rec, p, err := s.toProduce(ctx, clusterID, topic, raw, hold, signal)
 	if err != nil {
 		// Counted here: it never reaches the actors, which count the rest.
 		s.sys.Metrics().ProduceFailed(topic, 1)
+		if errors.Is(err, actors.ErrReadBudget) {
+			return nil, &pendingRecord{line: s.readBudgetLine(err)}
+		}
 		return nil, &pendingRecord{line: recordError(err)}
 	}
 	return rec, p
 }
 
 // toProduce parses, rate-limits and serializes one raw record.
-func (s *Server) toProduce(ctx context.Context, clusterID, topic string, raw []byte, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord, error) {
-	req, err := codec.ParseProduceRequest(raw)
+func (s *Server) toProduce(ctx context.Context, clusterID, topic string, raw []byte, hold codec.Hold, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord, error) {
+	parse := codec.ParseProduceRequest
+	if hold != nil {
+		// The general decoder, when the record needs it, copies it twice
+		// more: the budget pays for that first.
+		parse = func(raw []byte) (codec.ProduceRequest, error) {
+			return codec.ParseProduceRequestInPlace(raw, func(n int) error { return hold.Grow(ctx, int64(n)) })
+		}
+	}
+	req, err := parse(raw)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := s.sys.AllowProduce(clusterID, req.Size); err != nil {
 		return nil, nil, err
 	}
-	return s.toRecord(ctx, topic, req, signal)
+	rec, p, err := s.toRecord(ctx, topic, req, signal)
+	if rec != nil && hold != nil {
+		rec.Footprint = int64(cap(raw))
+	}
+	return rec, p, err
 }
 
 // group is the records at hand together, in input order: all holds every
-// record's answer, recs and sent those that go to Kafka.
+// record's answer, recs and sent those that go to Kafka; holds are the
+// shares of the read budget their memory took until they are produced.
 type group struct {
-	all  []*pendingRecord
-	recs []*actors.ProduceRecord
-	sent []*pendingRecord
+	all   []*pendingRecord
+	recs  []*actors.ProduceRecord
+	sent  []*pendingRecord
+	holds []codec.Hold
 }
 
 func (g *group) add(rec *actors.ProduceRecord, p *pendingRecord) {
@@ -214,7 +236,9 @@ func (g *group) add(rec *actors.ProduceRecord, p *pendingRecord) {
 }
 
 // produce sends the group's records in one go; when they cannot be sent
-// (no credit before ctx ends), each is answered with why.
+// (no credit before ctx ends), each is answered with why. Either way their
+// memory is no longer the read budget's: the produce credits count it, or
+// it is dropped.
 func (g *group) produce(ctx context.Context, ps *actors.ProduceStream, topic string) {
 	sent := g.sent
 	err := ps.Produce(ctx, topic, g.recs, func(i int, r actors.ProduceResult) { sent[i].complete(r) })
@@ -222,6 +246,9 @@ func (g *group) produce(ctx context.Context, ps *actors.ProduceStream, topic str
 		for _, p := range sent {
 			p.line = recordError(err)
 		}
+	}
+	for _, h := range g.holds {
+		h.Release()
 	}
 }
 
@@ -262,11 +289,20 @@ func (p *pendingRecord) wait(ctx context.Context) (actors.ProduceResult, *produc
 }
 
 func (s *Server) produceStream(c *call) error {
-	if err := checkCharset(c); err != nil {
+	latin1, err := checkCharset(c)
+	if err != nil {
 		return err
 	}
-	clusterID, topic := c.param("cluster_id"), c.param("topic_name") // echoed, as the reference
-	body := bufio.NewReaderSize(c.r.Body, 64<<10)
+	clusterID, err := s.cluster(c)
+	if err != nil {
+		return err
+	}
+	topic := c.param("topic_name")
+	var in io.Reader = c.r.Body
+	if latin1 {
+		in = codec.Latin1Reader(in)
+	}
+	body := bufio.NewReaderSize(in, 64<<10)
 	if _, err := peekNonSpace(body); err != nil {
 		if errors.Is(err, io.EOF) {
 			return errEmptyBody()
@@ -302,7 +338,7 @@ func (s *Server) produceStream(c *call) error {
 	}()
 
 	ps, signal := s.sys.NewProduceStream(), newSignal()
-	frames := codec.NewFramer(body, s.recordMaxBytes())
+	frames := codec.NewFramer(body, s.recordMaxBytes(), codec.WithBudget(readFree, int(s.readBudget.Claim()), s.newReadHold))
 	// Records already read together are produced together; a group never
 	// waits for more of the body, so grouping adds no latency.
 	g := &group{}
@@ -319,21 +355,36 @@ func (s *Server) produceStream(c *call) error {
 		return true
 	}
 	for {
-		raw, err := frames.Next()
-		if err != nil {
+		frame, err := frames.Next(ctx)
+		var be *codec.BudgetError
+		switch {
+		case errors.As(err, &be):
+			// Skipped for want of memory: answered, and the stream goes on.
+			s.sys.Metrics().ProduceFailed(topic, 1)
+			g.add(nil, &pendingRecord{line: s.readBudgetLine(be.Err)})
+		case err != nil:
 			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
 				g.add(nil, &pendingRecord{line: streamEndError(err)})
 			}
 			send()
-			break
-		}
-		if time.Now().After(deadline) {
+		case time.Now().After(deadline):
+			if frame.Hold != nil {
+				frame.Hold.Release()
+			}
 			g.add(nil, &pendingRecord{line: &produced{ErrorCode: nethttp.StatusRequestTimeout,
 				Message: "Streaming connection open for longer than allowed: Connection will be closed."}})
-		} else {
-			g.add(s.prepare(ctx, clusterID, topic, raw, signal))
+		default:
+			g.add(s.prepare(ctx, clusterID, topic, frame.Bytes, frame.Hold, signal))
+			if frame.Hold != nil {
+				g.holds = append(g.holds, frame.Hold)
+			}
 		}
-		if (frames.Buffered() == 0 || len(g.all) >= maxGroup) && !send() {
+		if err != nil && be == nil {
+			break
+		}
+		// A record that holds read budget goes at once: its share comes
+		// back only once it is produced, and no other record may wait on it.
+		if (frames.Buffered() == 0 || len(g.all) >= maxGroup || len(g.holds) > 0) && !send() {
 			break
 		}
 	}
@@ -538,13 +589,21 @@ func (c *call) decodeBatch(b []byte, maxEntries int) (ids []string, records [][]
 }
 
 func (s *Server) produceBatch(c *call) error {
-	if err := checkCharset(c); err != nil {
+	latin1, err := checkCharset(c)
+	if err != nil {
 		return err
 	}
-	clusterID, topic := c.param("cluster_id"), c.param("topic_name")
+	clusterID, err := s.cluster(c)
+	if err != nil {
+		return err
+	}
+	topic := c.param("topic_name")
 	b, err := c.body()
 	if err != nil {
 		return err
+	}
+	if latin1 {
+		b, _ = io.ReadAll(codec.Latin1Reader(bytes.NewReader(b)))
 	}
 	ids, records, err := c.decodeBatch(b, s.cfg.ProduceBatchMaxEntries)
 	if err != nil {
@@ -557,7 +616,7 @@ func (s *Server) produceBatch(c *call) error {
 	defer cancel()
 	g, signal := &group{}, newSignal()
 	for _, raw := range records {
-		g.add(s.prepare(ctx, clusterID, topic, raw, signal))
+		g.add(s.prepare(ctx, clusterID, topic, raw, nil, signal))
 	}
 	g.produce(ctx, s.sys.NewProduceStream(), topic)
 	if ctx.Err() != nil && c.r.Context().Err() == nil {

@@ -271,6 +271,8 @@ func (c *config) httpConfig() http.Config {
 	h.StreamWindow = c.int("produce.stream.window.records")
 	h.StreamWriteTimeout = c.ms("produce.stream.write.timeout.ms")
 	h.BatchCreditWait = c.ms("produce.batch.credit.wait.ms")
+	h.ReadBudgetBytes = c.int64("produce.read.budget.bytes")
+	h.ReadBudgetWait = c.ms("produce.read.budget.wait.ms")
 	h.Guard = c.guardConfig()
 	h.Guard.MaxHeaderBytes = c.int("max.request.header.size")
 	return h
