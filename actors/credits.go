@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -54,11 +55,8 @@ func (c *credits) take(ctx context.Context, n, b int64) error {
 			c.bytes += b
 			c.grant()
 		default:
-			for i, x := range c.waiters {
-				if x == w {
-					c.waiters = append(c.waiters[:i], c.waiters[i+1:]...)
-					break
-				}
+			if i := slices.Index(c.waiters, w); i >= 0 {
+				c.waiters = slices.Delete(c.waiters, i, i+1)
 			}
 			c.grant() // the head may have changed
 		}

@@ -22,6 +22,11 @@ type ProduceRecord struct {
 	Headers   []Header
 	// Timestamp is the create time; zero means now.
 	Timestamp time.Time
+	// Footprint is the memory the record keeps when that is more than its
+	// key, value and headers: a buffer they share that is larger than they
+	// are (a large streamed record is serialized in the memory it was read
+	// into). Credit counts the larger.
+	Footprint int64
 }
 
 // Header is a record header.
@@ -56,7 +61,7 @@ func headersOf(hs []kgo.RecordHeader) []Header {
 
 // size is what a record costs in byte credit.
 func (r *ProduceRecord) size() int64 {
-	return r.dataSize() + 64 // the record's own overhead in the client
+	return max(r.dataSize(), r.Footprint) + 64 // the record's own overhead in the client
 }
 
 // dataSize is the record's key, value and header bytes.

@@ -36,7 +36,7 @@ func runStreamAvro(ctx context.Context, w *workload, b *budget, st *stats) error
 // the topic's endpoint path, and joins their errors.
 func perConnection(w *workload, path string, fn func(cl *http.Client, url string) error) error {
 	cl := httpClient(w.cfg.Connections)
-	url := w.cfg.URL + "/v3/clusters/bench/topics/" + w.cfg.Topic + path
+	url := w.cfg.URL + "/v3/clusters/" + w.cluster + "/topics/" + w.cfg.Topic + path
 	errs := make(chan error, w.cfg.Connections)
 	var wg sync.WaitGroup
 	for range w.cfg.Connections {

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"golang.org/x/time/rate"
@@ -72,6 +74,7 @@ type Config struct {
 // cannot find the repeats and flatter the numbers.
 type workload struct {
 	cfg     Config
+	cluster string // the proxy's cluster id, which its v3 paths name
 	values  [][]byte
 	records []string // the same records as v3 produce JSON
 	avro    []string // and as v3 produce JSON of Avro values
@@ -193,6 +196,13 @@ func Run(ctx context.Context, cfg Config, proxy *Process) ([]Result, error) {
 		}
 	}
 	w := newWorkload(cfg)
+	if slices.ContainsFunc(cfg.Modes, func(m string) bool { return m == ModeV3Stream || m == ModeV3Batch || m == ModeV3Avro }) {
+		id, err := proxyCluster(ctx, cfg.URL)
+		if err != nil {
+			return nil, err
+		}
+		w.cluster = id
+	}
 	// Rounds interleave the modes, so that a machine whose speed drifts
 	// (a shared VM) slows every mode alike; each mode reports its median
 	// round.
@@ -299,6 +309,29 @@ func ensureTopic(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("bench: creating topic %s: %w", cfg.Topic, err)
 	}
 	return nil
+}
+
+// proxyCluster asks the proxy at url the id of its cluster: its v3
+// produce paths answer 404 for any other.
+func proxyCluster(ctx context.Context, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url+"/v3/clusters", nil)
+	if err != nil {
+		return "", err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("bench: asking the proxy its cluster id: %w", err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Data []struct {
+			ClusterID string `json:"cluster_id"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK || len(out.Data) == 0 {
+		return "", fmt.Errorf("bench: GET %s/v3/clusters answered %s without a cluster id (%v)", url, res.Status, err)
+	}
+	return out.Data[0].ClusterID, nil
 }
 
 // httpClient is tuned for a handful of long connections.

@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"context"
 	stdjson "encoding/json"
 	"errors"
 	"io"
@@ -34,15 +35,23 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 
 // frameAll frames every object of data read in the given chunks, until the
 // first error (io.EOF for a clean end).
-func frameAll(data, chunks []byte, max int) ([][]byte, error) {
-	f := NewFramer(&chunkReader{data: data, sizes: chunks}, max)
+func frameAll(data, chunks []byte, max int, opts ...FramerOpt) ([][]byte, error) {
+	f := NewFramer(&chunkReader{data: data, sizes: chunks}, max, opts...)
 	var out [][]byte
 	for {
-		obj, err := f.Next()
+		fr, err := f.Next(context.Background())
+		var be *BudgetError
+		if errors.As(err, &be) {
+			out = append(out, nil) // skipped for want of memory
+			continue
+		}
 		if err != nil {
 			return out, err
 		}
-		out = append(out, bytes.Clone(obj))
+		out = append(out, bytes.Clone(fr.Bytes))
+		if fr.Hold != nil {
+			fr.Hold.Release()
+		}
 	}
 }
 
@@ -84,6 +93,20 @@ func FuzzFramer(f *testing.F) {
 					t.Fatalf("framing %q: object %d is %q, want %q", stream, i, got[i], want[i])
 				}
 			}
+			// With a budget for the objects longer than 4 bytes, each comes
+			// back whole, or is skipped when it does not fit, and the
+			// stream goes on; what was held is given back.
+			budget := &testBudget{size: int64(len(chunks)) * 8}
+			got, err = frameAll(append(stream, s...), chunks, 0, WithBudget(4, 0, budget.hold))
+			if !errors.Is(err, io.EOF) || len(got) != len(want) || budget.used != 0 {
+				t.Fatalf("framing %q with a budget of %d: %v after %q, %d held", stream, budget.size, err, got, budget.used)
+			}
+			for i := range want {
+				if got[i] != nil && !bytes.Equal(got[i], want[i]) || got[i] == nil && len(want[i]) <= 4 {
+					t.Fatalf("framing %q with a budget of %d: object %d is %q, want %q", stream, budget.size, i, got[i], want[i])
+				}
+			}
+
 			// A limit below the longest object ends the stream there.
 			longest := max(len(ta), len(tb))
 			if _, err := frameAll(stream, chunks, longest-1); longest > 1 && !errors.Is(err, ErrValueTooLarge) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
 )
@@ -71,6 +72,9 @@ type Data struct {
 	Raw []byte
 	// binary is BINARY data the fast parser has already decoded.
 	binary []byte
+	// owned says that Raw's memory is the data's own: serializing may
+	// rewrite it in place, and the serialized bytes may share it.
+	owned bool
 }
 
 // UsesSchema reports whether the data goes through the Schema Registry: a
@@ -98,6 +102,10 @@ type dataJSON struct {
 	SchemaVersion       *int32          `json:"schema_version"`
 	Schema              *string         `json:"schema"`
 	Data                json.RawMessage `json:"data"`
+
+	// format is Type as the fast parser read it, already checked: a
+	// constant, where a *string would cost an allocation.
+	format Format
 }
 
 // ParseProduceRequest parses and validates one record of a v3 produce
@@ -107,8 +115,26 @@ type dataJSON struct {
 // The request may refer to raw's memory (its Data.Raw does): raw must not
 // change until the request is serialized. Serialized bytes never do.
 func ParseProduceRequest(raw []byte) (ProduceRequest, error) {
-	if req, ok := parseFast(raw); ok {
+	if req, ok := parseFast(raw, false); ok {
 		return req, nil
+	}
+	return parseGeneral(raw)
+}
+
+// ParseProduceRequestInPlace is ParseProduceRequest for a raw that the
+// request takes over: its key and value are then serialized in raw's own
+// memory (BINARY decoded, JSON compacted, STRING unescaped, all in place)
+// and their bytes share it, so that a large record is never copied. raw
+// must not be used for anything else afterwards. A record only the general
+// decoder reads (a mistake to report, an unknown field) is copied twice
+// by it: reserve is asked for those bytes first, and its error is the
+// record's.
+func ParseProduceRequestInPlace(raw []byte, reserve func(n int) error) (ProduceRequest, error) {
+	if req, ok := parseFast(raw, true); ok {
+		return req, nil
+	}
+	if err := reserve(2 * len(raw)); err != nil {
+		return ProduceRequest{}, err
 	}
 	return parseGeneral(raw)
 }
@@ -116,6 +142,10 @@ func ParseProduceRequest(raw []byte) (ProduceRequest, error) {
 // parseGeneral is ParseProduceRequest for any input: the decoder's checks
 // and the reference's messages.
 func parseGeneral(raw []byte) (ProduceRequest, error) {
+	if !utf8.Valid(raw) {
+		i := invalidUTF8(raw)
+		return ProduceRequest{}, mappingError("Invalid UTF-8 at byte %d of the record (0x%02X): JSON text must be UTF-8 (RFC 8259)", i, raw[i])
+	}
 	var in produceRequestJSON
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return ProduceRequest{}, recordMappingError(decodeError(err))
@@ -148,6 +178,19 @@ func parseGeneral(raw []byte) (ProduceRequest, error) {
 	return req, nil
 }
 
+// invalidUTF8 is the index of the first byte of b that is not part of a
+// valid UTF-8 sequence; b must have one.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
 func recordMappingError(err error) error {
 	var uf *UnknownFieldError
 	if errors.As(err, &uf) {
@@ -164,11 +207,14 @@ func parseData(in *dataJSON) (*Data, error) {
 	if in == nil {
 		return nil, nil
 	}
-	d := &Data{SchemaID: in.SchemaID, SchemaVersion: in.SchemaVersion, Schema: in.Schema}
+	// The decoder copied data out of the record: it is the data's own.
+	d := &Data{SchemaID: in.SchemaID, SchemaVersion: in.SchemaVersion, Schema: in.Schema, owned: true}
 	if len(in.Data) > 0 && !bytes.Equal(in.Data, []byte("null")) {
 		d.Raw = in.Data
 	}
-	if in.Type != nil {
+	if in.format != "" {
+		d.Format = in.format
+	} else if in.Type != nil {
 		switch f := Format(*in.Type); f {
 		case Binary, JSON, String, Avro, JSONSchema, Protobuf:
 			d.Format = f
@@ -320,27 +366,46 @@ func SerializeSchemaless(d *Data) (Serialized, error) {
 			}
 			src = []byte(s)
 		}
-		b, err := decodeBase64(src)
+		decode := decodeBase64
+		if d.owned && ok {
+			decode = decodeBase64InPlace
+		}
+		b, err := decode(src)
 		if err != nil {
 			return out, badRequest("data=%q is not a valid base64 string.", bytes.TrimRight(src, "="))
 		}
 		out.Bytes = b
 	case String:
 		if b, ok := plainString(d.Raw); ok {
-			out.Bytes = bytes.Clone(b) // d.Raw may be the caller's buffer
+			if !d.owned {
+				b = bytes.Clone(b) // d.Raw may be the caller's buffer
+			}
+			out.Bytes = b
 			break
 		}
-		var s string
-		if err := json.Unmarshal(d.Raw, &s); err != nil {
+		if d.Raw[0] != '"' {
 			return out, badRequest("data=%s is not a string.", d.Raw)
 		}
-		out.Bytes = []byte(s)
+		b, err := appendText(d.dst(), d.Raw)
+		if err != nil {
+			return out, badRequest("data is not a valid string: %v", err)
+		}
+		out.Bytes = b
 	case JSON:
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, d.Raw); err != nil {
+		b, err := AppendCompactJSON(d.dst(), d.Raw)
+		if err != nil {
 			return out, badRequest("data is not valid JSON: %v", err)
 		}
-		out.Bytes = buf.Bytes()
+		out.Bytes = b
 	}
 	return out, nil
+}
+
+// dst is where d's serialized bytes go: Raw's own memory when d owns it,
+// else new memory of Raw's size, which no serialization exceeds.
+func (d *Data) dst() []byte {
+	if d.owned {
+		return d.Raw[:0]
+	}
+	return make([]byte, 0, len(d.Raw))
 }

@@ -2,23 +2,30 @@ package codec
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
+	"unicode/utf8"
 )
 
 // The streaming produce path parses one record per line of input, and the
 // general decoder (goccy's Unmarshal into a struct, then a pass for unknown
-// fields) copies the record twice and walks it twice. Most records have
-// the same simple shape: a partition, and a key and value of type BINARY or
-// STRING whose data is a string without escapes. parseFast reads exactly
-// that shape in one pass, without copying, and declines anything else,
-// which the general decoder then handles with all its checks and error
-// messages. A fuzz test holds the two to the same result for every input
-// parseFast accepts.
+// fields) copies the record twice and walks it twice: for a large record,
+// twice its size in memory. parseFast reads every field of a valid record
+// in one pass, without copying: partition_id, headers, key and value of any
+// type (the builder's checks are parseData's), timestamp. It declines
+// anything it is not sure of (an unknown or repeated field, an escaped
+// field name, a null where a value should be, any mistake), which the
+// general decoder then handles with all its checks and error messages. A
+// fuzz test holds the two to the same result for every input parseFast
+// accepts.
 
-// parseFast parses raw when it has the simple shape, with Data.Raw
-// referring to raw's memory; ok is false for anything else, valid or not.
-func parseFast(raw []byte) (req ProduceRequest, ok bool) {
-	p := fastParser{raw: raw}
+// parseFast parses raw when it is a valid record, with Data.Raw referring
+// to raw's memory, which the data owns if owned is set; ok is false for
+// anything else. Nothing is written to raw here: a record declined must
+// reach the general decoder as it came.
+func parseFast(raw []byte, owned bool) (req ProduceRequest, ok bool) {
+	p := fastParser{raw: raw, owned: owned}
+	var seenHeaders, seenTimestamp bool
 	if !p.object(func(key []byte) bool {
 		switch string(key) {
 		case "partition_id":
@@ -43,8 +50,28 @@ func parseFast(raw []byte) (req ProduceRequest, ok bool) {
 			}
 			req.Value, ok = p.data()
 			return ok
+		case "headers":
+			if seenHeaders {
+				return false
+			}
+			seenHeaders = true
+			req.Headers, ok = p.headers()
+			return ok
+		case "timestamp":
+			if seenTimestamp {
+				return false
+			}
+			seenTimestamp = true
+			start := p.i
+			end, err := scanJSON(p.raw, p.i)
+			if err != nil {
+				return false
+			}
+			p.i = end
+			req.Timestamp, err = parseTimestamp(p.raw[start:end])
+			return err == nil
 		}
-		return false // headers, timestamp, unknown fields: the general decoder
+		return false // unknown fields: the general decoder
 	}) {
 		return ProduceRequest{}, false
 	}
@@ -58,8 +85,9 @@ func parseFast(raw []byte) (req ProduceRequest, ok bool) {
 // fastParser reads raw from position i; every method returns false as soon
 // as the input leaves the simple shape.
 type fastParser struct {
-	raw []byte
-	i   int
+	raw   []byte
+	i     int
+	owned bool
 }
 
 func (p *fastParser) space() {
@@ -183,77 +211,237 @@ func (p *fastParser) int32() (int32, bool) {
 	return int32(n), true
 }
 
-// data reads a key or value: null, or an object with a type of BINARY or
-// STRING and, optionally, data that is null or a plain string.
-func (p *fastParser) data() (*Data, bool) {
-	if bytes.HasPrefix(p.raw[p.i:], []byte("null")) {
-		p.i += len("null")
+// headers reads null or an array of headers, each an object of a name and
+// a base64 value or null.
+func (p *fastParser) headers() ([]Header, bool) {
+	if p.null() {
 		return nil, true
 	}
-	d := &Data{}
-	var seenData bool
+	if !p.next('[') {
+		return nil, false
+	}
+	var hs []Header
+	if p.next(']') {
+		return hs, true
+	}
+	for {
+		p.space()
+		var h Header
+		var seenName, seenValue bool
+		if !p.object(func(key []byte) bool {
+			switch string(key) {
+			case "name":
+				if seenName {
+					return false
+				}
+				seenName = true
+				name, ok := p.text()
+				h.Name = string(name)
+				return ok
+			case "value":
+				if seenValue {
+					return false
+				}
+				seenValue = true
+				if p.null() {
+					return true
+				}
+				v, ok := p.text()
+				if !ok {
+					return false
+				}
+				// As the general decoder decodes it, string and all.
+				b, err := base64.StdEncoding.DecodeString(string(v))
+				h.Value = b
+				return err == nil
+			}
+			return false
+		}) {
+			return nil, false
+		}
+		hs = append(hs, h)
+		if p.next(']') {
+			return hs, true
+		}
+		if !p.next(',') {
+			return nil, false
+		}
+	}
+}
+
+// formatOf is the format a type field's value t names, as a constant: no
+// copy of t.
+func formatOf(t []byte) (Format, bool) {
+	for _, f := range [...]Format{Binary, String, JSON, Avro, JSONSchema, Protobuf} {
+		if string(t) == string(f) {
+			return f, true
+		}
+	}
+	return "", false
+}
+
+// null consumes a JSON null.
+func (p *fastParser) null() bool {
+	if bytes.HasPrefix(p.raw[p.i:], []byte("null")) {
+		p.i += len("null")
+		return true
+	}
+	return false
+}
+
+// text reads a short string (a name, a schema) and returns its characters:
+// raw's memory when it has no escapes, new memory when it has.
+func (p *fastParser) text() ([]byte, bool) {
+	start := p.i
+	end, err := scanString(p.raw, p.i, true)
+	if err != nil {
+		return nil, false
+	}
+	p.i = end
+	lit := p.raw[start:end]
+	if bytes.IndexByte(lit, '\\') < 0 {
+		return lit[1 : len(lit)-1], true
+	}
+	b, err := appendText(nil, lit)
+	return b, err == nil
+}
+
+// data reads a key or value: null, or an object of the fields of
+// dataJSON, which parseData then checks as it checks the general
+// decoder's. The data itself is any JSON, checked here as its type needs.
+func (p *fastParser) data() (*Data, bool) {
+	if p.null() {
+		return nil, true
+	}
+	var in dataJSON
+	var seenData, escaped, nonString bool
+	str := func(dst **string) bool {
+		if *dst != nil {
+			return false
+		}
+		b, ok := p.text()
+		s := string(b)
+		*dst = &s
+		return ok
+	}
+	num := func(dst **int32) bool {
+		if *dst != nil {
+			return false
+		}
+		n, ok := p.int32()
+		*dst = &n
+		return ok
+	}
 	ok := p.object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
-			if d.Format != "" {
+			if in.format != "" {
 				return false
 			}
 			t, ok := p.plainString()
 			if !ok {
 				return false
 			}
-			switch Format(t) {
-			case Binary:
-				d.Format = Binary
-			case String:
-				d.Format = String
-			default:
-				return false
-			}
-			return true
+			in.format, ok = formatOf(t)
+			return ok
+		case "subject":
+			return str(&in.Subject)
+		case "subject_name_strategy":
+			return str(&in.SubjectNameStrategy)
+		case "schema":
+			return str(&in.Schema)
+		case "schema_id":
+			return num(&in.SchemaID)
+		case "schema_version":
+			return num(&in.SchemaVersion)
 		case "data":
 			if seenData {
 				return false
 			}
 			seenData = true
-			if bytes.HasPrefix(p.raw[p.i:], []byte("null")) {
-				p.i += len("null")
+			if p.null() {
 				return true
 			}
 			start := p.i
-			if !p.next('"') {
+			if p.i >= len(p.raw) {
 				return false
 			}
-			end := bytes.IndexByte(p.raw[p.i:], '"')
-			if end < 0 {
+			var err error
+			if p.raw[p.i] == '"' {
+				end := bytes.IndexByte(p.raw[p.i+1:], '"')
+				if end < 0 {
+					return false
+				}
+				end += p.i + 1
+				// A backslash before the first quote: an escape, maybe of
+				// that quote. The scan finds the string's real end.
+				if escaped = bytes.IndexByte(p.raw[p.i+1:end], '\\') >= 0; escaped {
+					end, err = scanString(p.raw, p.i, false)
+				} else {
+					end++
+				}
+				p.i = end
+			} else {
+				nonString = true
+				p.i, err = scanJSON(p.raw, p.i)
+			}
+			if err != nil {
 				return false
 			}
-			p.i += end + 1
-			d.Raw = p.raw[start:p.i:p.i]
+			in.Data = p.raw[start:p.i:p.i]
 			return true
 		}
 		return false
 	})
-	if !ok || d.Format == "" {
+	if !ok {
 		return nil, false
 	}
+	d, err := parseData(&in)
+	if err != nil {
+		return nil, false
+	}
+	d.owned = p.owned
 	if d.Raw == nil {
 		return d, true
 	}
 	// Only now is the type known, whatever the order of the fields.
-	s := d.Raw[1 : len(d.Raw)-1]
-	if d.Format == Binary {
-		// The base64 alphabet has no escapes, quotes or control
-		// characters: what decodes needs no other check.
-		b, err := decodeBase64(s)
-		if err != nil {
+	switch {
+	case nonString:
+		return d, d.Format != Binary && d.Format != String // checked by the scan
+	case escaped:
+		// Checked by the scan as JSON; STRING stores text, which a lone
+		// surrogate is not; BINARY data has no escapes in the fast path.
+		switch d.Format {
+		case String:
+			_, err := scanString(d.Raw, 0, true)
+			return d, err == nil
+		case Binary:
 			return nil, false
 		}
-		d.binary = b
 		return d, true
 	}
-	if bytes.IndexByte(s, '\\') >= 0 || hasControl(s) {
+	s := d.Raw[1 : len(d.Raw)-1]
+	if d.Format != Binary {
+		return d, plainText(s)
+	}
+	// The decoder takes any alphabet, so the decoder's checks of JSON
+	// come first: no control characters.
+	if hasControl(s) {
 		return nil, false
 	}
+	if p.owned {
+		// Decoded in place when serialized, never twice: what does not
+		// decode is then the error the general path gives too.
+		return d, utf8.Valid(s)
+	}
+	b, err := decodeBase64(s)
+	if err != nil {
+		return nil, false
+	}
+	d.binary = b
 	return d, true
 }
+
+// plainText reports whether s, a string's contents without escapes, is
+// what a JSON string holds as it is: UTF-8 without control characters.
+func plainText(s []byte) bool { return !hasControl(s) && utf8.Valid(s) }

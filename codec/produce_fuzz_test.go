@@ -83,10 +83,17 @@ func normalized(t *testing.T, r ProduceRequest) ProduceRequest {
 	r.Size = 0
 	r.Timestamp = r.Timestamp.UTC()
 	for _, d := range []**Data{&r.Key, &r.Value} {
-		if *d == nil || (*d).Raw == nil {
+		if *d == nil {
 			continue
 		}
 		cp := **d
+		// What the fast path decoded already, or owns, the general path
+		// has as a copy.
+		cp.owned, cp.binary = false, nil
+		if cp.Raw == nil {
+			*d = &cp
+			continue
+		}
 		var buf bytes.Buffer
 		if err := stdjson.Compact(&buf, cp.Raw); err != nil {
 			t.Fatalf("data %q of a parsed record is not JSON: %v", cp.Raw, err)

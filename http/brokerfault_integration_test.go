@@ -126,7 +126,7 @@ func TestBrokerFaultStreamingProduce(t *testing.T) {
 			}
 		}
 	}()
-	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/c/topics/"+topic+"/records", pr)
+	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/"+v3Cluster(t, p)+"/topics/"+topic+"/records", pr)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := nethttp.DefaultClient.Do(req)
 	if err != nil {

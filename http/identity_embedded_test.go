@@ -59,7 +59,7 @@ func TestIdentityPassThroughConcurrentCallers(t *testing.T) {
 					for i := range n {
 						fmt.Fprintf(&body, `{"value":{"type":"STRING","data":"%s-%d"}}`, who, i)
 					}
-					r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", body.String(), "Content-Type: application/json", auth).
+					r := p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p, auth)+"/topics/"+topic+"/records", body.String(), "Content-Type: application/json", auth).
 						expect(t, 200, "application/json")
 					ls := lines(t, r.body)
 					if len(ls) != n {

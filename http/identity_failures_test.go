@@ -40,7 +40,7 @@ type identityCallers struct {
 // and returns its answer line.
 func produceLine(t *testing.T, p *proxy, topic, value, auth string) map[string]any {
 	t.Helper()
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", `{"value":{"type":"STRING","data":"`+value+`"}}`,
+	r := p.do(t, "POST", "/v3/clusters/"+p.cluster(t, auth)+"/topics/"+topic+"/records", `{"value":{"type":"STRING","data":"`+value+`"}}`,
 		"Content-Type: application/json", auth).expect(t, 200, "application/json")
 	ls := lines(t, r.body)
 	if len(ls) != 1 {
@@ -101,7 +101,7 @@ func checkWrongPasswordOnWarmTopic(t *testing.T, p *proxy, topic string, c ident
 	expectRefusedStream(t, p, topic, c.wrong, 3)
 
 	batch := `{"entries":[{"id":"a","value":{"type":"STRING","data":"wrong-a"}},{"id":"b","value":{"type":"STRING","data":"wrong-b"}}]}`
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records:batch", batch, "Content-Type: application/json", c.wrong).
+	r := p.do(t, "POST", "/v3/clusters/"+p.cluster(t, c.admin)+"/topics/"+topic+"/records:batch", batch, "Content-Type: application/json", c.wrong).
 		expect(t, 207, "application/json")
 	sameJSON(t, r.body, `{"successes":[],"failures":[{"id":"a","error_code":40101,"message":"`+refused+`"},{"id":"b","error_code":40101,"message":"`+refused+`"}]}`)
 
@@ -131,7 +131,7 @@ func expectRefusedStream(t *testing.T, p *proxy, topic, auth string, n int) {
 	for i := range n {
 		fmt.Fprintf(&body, `{"value":{"type":"STRING","data":"refused-%d"}}`, i)
 	}
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", body.String(), "Content-Type: application/json", auth).
+	r := p.do(t, "POST", "/v3/clusters/"+p.cluster(t, auth)+"/topics/"+topic+"/records", body.String(), "Content-Type: application/json", auth).
 		expect(t, 200, "application/json")
 	ls := lines(t, r.body)
 	if len(ls) != n {
@@ -155,6 +155,7 @@ func expectRefusedStream(t *testing.T, p *proxy, topic, auth string, n int) {
 func checkBogusCallersLockNobodyOut(t *testing.T, p *proxy, topic string, c identityCallers) {
 	expectProduced(t, produceLine(t, p, topic, "admin-warm", c.admin), topic)
 	p.client = &nethttp.Client{Timeout: answerBound}
+	cluster := p.cluster(t, c.admin)
 
 	var (
 		mu       sync.Mutex
@@ -180,7 +181,7 @@ func checkBogusCallersLockNobodyOut(t *testing.T, p *proxy, topic string, c iden
 					default:
 					}
 				}
-				if err := bogusRequest(p, topic, n%3, c.bogus(i*1000+n)); err != nil {
+				if err := bogusRequest(p, cluster, topic, n%3, c.bogus(i*1000+n)); err != nil {
 					report("bogus caller %d: %v", i, err)
 					return
 				}
@@ -200,7 +201,7 @@ func checkBogusCallersLockNobodyOut(t *testing.T, p *proxy, topic string, c iden
 		go func() {
 			defer good.Done()
 			for i := range each {
-				_, r, err := p.send("POST", "/v3/clusters/c/topics/"+topic+"/records",
+				_, r, err := p.send("POST", "/v3/clusters/"+cluster+"/topics/"+topic+"/records",
 					fmt.Sprintf(`{"value":{"type":"STRING","data":"%s-%d"}}`, who.name, i), "Content-Type: application/json", who.auth)
 				if err != nil {
 					report("%s's record %d during the flood: %v", who.name, i, err)
@@ -246,18 +247,18 @@ func expectCallerClients(t *testing.T, p *proxy, n int) {
 	})
 }
 
-// bogusRequest sends one request of kind (0: v3 streaming produce, 1: v2
-// produce, 2: an admin call) with made-up credentials and checks that it
+// bogusRequest sends one request of kind (0: v3 streaming produce to
+// cluster, 1: v2 produce, 2: an admin call) with made-up credentials and checks that it
 // is refused as Kafka refused the login, or 429 for too many logins at
 // once.
-func bogusRequest(p *proxy, topic string, kind int, auth string) error {
+func bogusRequest(p *proxy, cluster, topic string, kind int, auth string) error {
 	var (
 		r   response
 		err error
 	)
 	switch kind {
 	case 0:
-		_, r, err = p.send("POST", "/v3/clusters/c/topics/"+topic+"/records", `{"value":{"type":"STRING","data":"bogus"}}`, "Content-Type: application/json", auth)
+		_, r, err = p.send("POST", "/v3/clusters/"+cluster+"/topics/"+topic+"/records", `{"value":{"type":"STRING","data":"bogus"}}`, "Content-Type: application/json", auth)
 	case 1:
 		v2body := `{"records":[{"value":"` + base64.StdEncoding.EncodeToString([]byte("bogus")) + `"}]}`
 		_, r, err = p.send("POST", "/topics/"+topic, v2body, "Content-Type: application/vnd.kafka.binary.v2+json", auth)

@@ -97,11 +97,11 @@ func TestIdentityPassThroughACLs(t *testing.T) {
 
 	// v3 batch produce.
 	batch := `{"entries":[{"id":"1","value":{"type":"STRING","data":"alice-batch"}}]}`
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topicA+"/records:batch", batch, "Content-Type: application/json", alice).expect(t, 207, "application/json")
+	r := p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p, alice)+"/topics/"+topicA+"/records:batch", batch, "Content-Type: application/json", alice).expect(t, 207, "application/json")
 	if v := r.json(t); len(v["successes"].([]any)) != 1 {
 		t.Fatalf("alice's batch to her topic: %s", r.body)
 	}
-	r = p.do(t, "POST", "/v3/clusters/c/topics/"+topicB+"/records:batch", batch, "Content-Type: application/json", alice).expect(t, 207, "application/json")
+	r = p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p, alice)+"/topics/"+topicB+"/records:batch", batch, "Content-Type: application/json", alice).expect(t, 207, "application/json")
 	if f := r.json(t)["failures"].([]any); len(f) != 1 || fmt.Sprint(f[0].(map[string]any)["error_code"]) != "40301" {
 		t.Fatalf("alice's batch to bob's topic: %s", r.body)
 	}

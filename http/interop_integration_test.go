@@ -63,7 +63,7 @@ func TestConfluentPythonInterop(t *testing.T) {
 		raw := jsonString(f.schema)
 		// The three ways in: a raw schema (v3), the latest (v3 batch), v2.
 		p.produceOK(t, read, `{"key":{"type":"`+f.typ+`","schema":`+raw+`,"data":`+f.data+`},"value":{"type":"`+f.typ+`","schema":`+raw+`,"data":`+f.data+`}}`)
-		b := p.do(t, "POST", "/v3/clusters/c/topics/"+read+"/records:batch", `{"entries":[{"id":"1","key":{"data":`+f.data+`},"value":{"data":`+f.data+`}}]}`, "Content-Type: application/json").expect(t, 207, "application/json")
+		b := p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p.proxy)+"/topics/"+read+"/records:batch", `{"entries":[{"id":"1","key":{"data":`+f.data+`},"value":{"data":`+f.data+`}}]}`, "Content-Type: application/json").expect(t, 207, "application/json")
 		if !strings.Contains(string(b.body), `"failures":[]`) {
 			t.Fatalf("batch: %s", b.body)
 		}

@@ -96,8 +96,8 @@ func TestOpsMetricsAfterWorkload(t *testing.T) {
 	// Records: 3 stored by a batch, 1 stored and 1 refused by a stream,
 	// 2 stored by v2; 2 refused for a topic Kafka does not have.
 	batch := `{"entries":[{"id":"a","value":{"type":"STRING","data":"12345"}},{"id":"b","value":{"type":"STRING","data":"678"}},{"id":"c","key":{"type":"STRING","data":"k"},"value":{"type":"STRING","data":"9"}}]}`
-	p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records:batch", batch, "Content-Type: application/json").expect(t, 207, "application/json")
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records",
+	p.do(t, "POST", "/v3/clusters/"+clusterID(t, p)+"/topics/"+topic+"/records:batch", batch, "Content-Type: application/json").expect(t, 207, "application/json")
+	r := p.do(t, "POST", "/v3/clusters/"+clusterID(t, p)+"/topics/"+topic+"/records",
 		`{"value":{"type":"BINARY","data":"not base64!"}}{"value":{"type":"STRING","data":"abcd"},"headers":[{"name":"h","value":"`+base64.StdEncoding.EncodeToString([]byte("xy"))+`"}]}`,
 		"Content-Type: application/json").expect(t, 200, "application/json")
 	if ls := lines(t, r.body); len(ls) != 2 || fmt.Sprint(ls[0]["error_code"]) == "200" || fmt.Sprint(ls[1]["error_code"]) != "200" {
@@ -105,7 +105,7 @@ func TestOpsMetricsAfterWorkload(t *testing.T) {
 	}
 	v2 := `{"records":[{"value":"` + base64.StdEncoding.EncodeToString([]byte("v2-one")) + `"},{"value":"` + base64.StdEncoding.EncodeToString([]byte("v2-2")) + `"}]}`
 	p.do(t, "POST", "/topics/"+topic, v2, "Content-Type: "+v2Binary).expect(t, 200, "application/vnd.kafka.v2+json")
-	r = p.do(t, "POST", "/v3/clusters/c/topics/"+missing+"/records:batch",
+	r = p.do(t, "POST", "/v3/clusters/"+clusterID(t, p)+"/topics/"+missing+"/records:batch",
 		`{"entries":[{"id":"a","value":{"type":"STRING","data":"x"}},{"id":"b","value":{"type":"STRING","data":"y"}}]}`,
 		"Content-Type: application/json").expect(t, 207, "application/json")
 	if !strings.Contains(string(r.body), `"successes":[]`) {
@@ -210,7 +210,7 @@ func TestOpsMetricsLabelCap(t *testing.T) {
 	for range 4 {
 		topic := produceTopic(t, p, 1)
 		topics = append(topics, topic)
-		p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", `{"value":{"type":"STRING","data":"abc"}}`,
+		p.do(t, "POST", "/v3/clusters/"+clusterID(t, p)+"/topics/"+topic+"/records", `{"value":{"type":"STRING","data":"abc"}}`,
 			"Content-Type: application/json").expect(t, 200, "application/json")
 	}
 	got := scrape(t, p)
@@ -398,6 +398,7 @@ func TestOpsMetricsCreditGauges(t *testing.T) {
 		return nil, nil, false
 	})
 	p := startProxyWith(t, c.ListenAddrs()[0], nil, func(a *actors.Config) { a.Produce.TopicRecords = 2 })
+	cluster := clusterID(t, p)
 
 	batch := func(n int) <-chan int {
 		status := make(chan int, 1)
@@ -406,7 +407,7 @@ func TestOpsMetricsCreditGauges(t *testing.T) {
 			entries = append(entries, fmt.Sprintf(`{"id":"e%d","value":{"type":"STRING","data":"abcd"}}`, i))
 		}
 		go func() {
-			res, err := nethttp.Post(p.url+"/v3/clusters/c/topics/held/records:batch", "application/json",
+			res, err := nethttp.Post(p.url+"/v3/clusters/"+cluster+"/topics/held/records:batch", "application/json",
 				strings.NewReader(`{"entries":[`+strings.Join(entries, ",")+`]}`))
 			if err != nil {
 				status <- 0

@@ -9,6 +9,7 @@ import (
 	nethttp "net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +30,23 @@ type proxy struct {
 	sys   *actors.System
 	// client sends the requests of do; nil means http.DefaultClient.
 	client *nethttp.Client
+
+	mu        sync.Mutex
+	clusterID string // see cluster
+}
+
+// cluster is the id of the proxy's cluster, asked once, as the caller of
+// headers, and kept: the produce paths answer 404 for any other id. With
+// identity pass-through the first call must come from a caller Kafka lets
+// in; later ones, a refused caller's included, reuse its answer.
+func (p *proxy) cluster(t *testing.T, headers ...string) string {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.clusterID == "" {
+		p.clusterID = v3Cluster(t, p, headers...)
+	}
+	return p.clusterID
 }
 
 // startProxy starts the proxy over real HTTP on the cluster at bootstrap.

@@ -113,7 +113,7 @@ func jsonString(s string) string {
 // produceLines streams body to topic and returns the answer lines.
 func (p *schemaProxy) produceLines(t *testing.T, topic, body string) []map[string]any {
 	t.Helper()
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", body, "Content-Type: application/json").expect(t, 200, "application/json")
+	r := p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p.proxy)+"/topics/"+topic+"/records", body, "Content-Type: application/json").expect(t, 200, "application/json")
 	return lines(t, r.body)
 }
 
@@ -346,7 +346,7 @@ func TestSchemaV3Batch(t *testing.T) {
 				`{"id":"e","key":{"schema_version":1,"data":` + f.data + `},"value":{"schema_version":1,"data":` + f.data + `}},` +
 				`{"id":"f","key":{"type":"` + f.typ + `","schema":` + raw + `,"subject_name_strategy":"TOPIC_RECORD_NAME","data":` + f.data + `}},` +
 				`{"id":"g","key":{"schema_version":3,"data":` + f.data + `}}]}`
-			r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records:batch", body, "Content-Type: application/json").expect(t, 207, "application/json")
+			r := p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p.proxy)+"/topics/"+topic+"/records:batch", body, "Content-Type: application/json").expect(t, 207, "application/json")
 			var out struct {
 				Successes []map[string]any `json:"successes"`
 				Failures  []struct {

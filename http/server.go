@@ -63,7 +63,8 @@ func DefaultConfig() Config {
 		PreferredMediaTypes: []string{rest.MediaJSON, rest.MediaV2JSON}, DefaultMediaType: rest.MediaJSON,
 		Produce: v3.ProduceConfig{ProduceBatchMaxEntries: 10,
 			StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
-			StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second}}
+			StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second,
+			ReadBudgetBytes: 64 << 20, ReadBudgetWait: 30 * time.Second}}
 }
 
 // Server is the proxy's HTTP API: an http.Handler. Serve it through its

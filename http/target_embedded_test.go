@@ -25,3 +25,9 @@ func target(t *testing.T) string {
 
 // bulkRecords is how many records the bulk produce tests stream: a fraction of the real tier's, for the race detector's sake.
 const bulkRecords = 20_000
+
+// largeScale divides the sizes of TestProduceStreamConcurrentLargeRecords
+// (records, budgets, bounds): a quarter of the 60 MB records here,
+// where the race detector checks every byte that moves, and the real tier
+// runs them whole.
+const largeScale = 4

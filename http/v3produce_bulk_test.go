@@ -24,7 +24,7 @@ func streamRecords(t *testing.T, p *proxy, topic, prefix string, n int) [][2]int
 		w.Flush()
 		pw.Close()
 	}()
-	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/c/topics/"+topic+"/records", pr)
+	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/"+v3Cluster(t, p)+"/topics/"+topic+"/records", pr)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := nethttp.DefaultClient.Do(req)
 	if err != nil {

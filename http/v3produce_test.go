@@ -84,7 +84,8 @@ func TestProduceStreamTwoRecords(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, nil)
 	topic := produceTopic(t, p, 1)
-	path := "/v3/clusters/any-cluster/topics/" + topic + "/records"
+	cluster := v3Cluster(t, p)
+	path := "/v3/clusters/" + cluster + "/topics/" + topic + "/records"
 	r := p.do(t, "POST", path, `{"value":{"type":"JSON","data":"ONE"}}{"value":{"type":"JSON","data":"TWO"}}`,
 		"Content-Type: application/json").expect(t, 200, "application/json")
 	ls := lines(t, r.body)
@@ -92,8 +93,8 @@ func TestProduceStreamTwoRecords(t *testing.T) {
 		t.Fatalf("%d lines, want 2: %s", len(ls), r.body)
 	}
 	for i, l := range ls {
-		want := fmt.Sprintf(`{"error_code":200,"cluster_id":"any-cluster","topic_name":%q,"partition_id":0,"offset":%d,"timestamp":%q,"value":{"type":"JSON","size":5}}`,
-			topic, i, l["timestamp"])
+		want := fmt.Sprintf(`{"error_code":200,"cluster_id":%q,"topic_name":%q,"partition_id":0,"offset":%d,"timestamp":%q,"value":{"type":"JSON","size":5}}`,
+			cluster, topic, i, l["timestamp"])
 		line, _ := json.Marshal(l)
 		sameJSON(t, line, want)
 	}
@@ -116,15 +117,16 @@ func TestProduceStreamRecordFields(t *testing.T) {
 		"key":{"type":"BINARY","data":"a2V5"},"value":{"type":"STRING","data":"välue"},"timestamp":"2021-02-05T19:14:42.123Z"}
 		{}
 		{"key":{"type":"STRING","data":""},"value":{"type":"JSON","data":null}}`
-	r := p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", body, "Content-Type: application/json; charset=UTF-8").
+	cluster := v3Cluster(t, p)
+	r := p.do(t, "POST", "/v3/clusters/"+cluster+"/topics/"+topic+"/records", body, "Content-Type: application/json; charset=UTF-8").
 		expect(t, 200, "application/json")
 	ls := lines(t, r.body)
 	if len(ls) != 3 {
 		t.Fatalf("%d lines: %s", len(ls), r.body)
 	}
 	first, _ := json.Marshal(ls[0])
-	sameJSON(t, first, fmt.Sprintf(`{"error_code":200,"cluster_id":"c","topic_name":%q,"partition_id":2,"offset":0,
-		"timestamp":"2021-02-05T19:14:42.123Z","key":{"type":"BINARY","size":3},"value":{"type":"STRING","size":6}}`, topic))
+	sameJSON(t, first, fmt.Sprintf(`{"error_code":200,"cluster_id":%q,"topic_name":%q,"partition_id":2,"offset":0,
+		"timestamp":"2021-02-05T19:14:42.123Z","key":{"type":"BINARY","size":3},"value":{"type":"STRING","size":6}}`, cluster, topic))
 	if _, ok := ls[1]["key"]; ok || ls[1]["value"] != nil {
 		t.Fatalf("{} answered with a key or value: %v", ls[1])
 	}
@@ -180,7 +182,7 @@ func TestProduceStreamPerRecordErrors(t *testing.T) {
 		body.WriteString(c.body)
 	}
 	body.WriteString(`{"value":{"type":"STRING","data":"still going"}}`)
-	ls := lines(t, p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", body.String(), "Content-Type: application/json").
+	ls := lines(t, p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p)+"/topics/"+topic+"/records", body.String(), "Content-Type: application/json").
 		expect(t, 200, "application/json").body)
 	if len(ls) != len(cases)+1 {
 		t.Fatalf("%d lines for %d records", len(ls), len(cases)+1)
@@ -199,7 +201,7 @@ func TestProduceStreamPerRecordErrors(t *testing.T) {
 
 	// A hundred bad records: a hundred lines, and the stream never stops.
 	bad := strings.Repeat(`{"key":{"type":"BINARY","data":1}}`, 100)
-	ls = lines(t, p.do(t, "POST", "/v3/clusters/c/topics/"+topic+"/records", bad, "Content-Type: application/json").body)
+	ls = lines(t, p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p)+"/topics/"+topic+"/records", bad, "Content-Type: application/json").body)
 	if len(ls) != 100 {
 		t.Fatalf("%d lines for 100 bad records", len(ls))
 	}
@@ -213,7 +215,7 @@ func TestProduceStreamPerRecordErrors(t *testing.T) {
 func TestProduceStreamUnknownTopicAnswersQuickly(t *testing.T) {
 	p := startProxy(t, target(t), nil)
 	start := time.Now()
-	ls := lines(t, p.do(t, "POST", "/v3/clusters/c/topics/no-such-topic-here/records",
+	ls := lines(t, p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p)+"/topics/no-such-topic-here/records",
 		`{"value":{"type":"STRING","data":"x"}}{"value":{"type":"STRING","data":"y"}}`, "Content-Type: application/json").
 		expect(t, 200, "application/json").body)
 	if len(ls) != 2 {
@@ -232,7 +234,7 @@ func TestProduceStreamEnds(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, func(c *http.Config) { c.Produce.ProduceRecordMaxBytes = 1 << 10 })
 	topic := produceTopic(t, p, 1)
-	path := "/v3/clusters/c/topics/" + topic + "/records"
+	path := "/v3/clusters/" + v3Cluster(t, p) + "/topics/" + topic + "/records"
 	big := `{"value":{"type":"STRING","data":"` + strings.Repeat("x", 2<<10) + `"}}`
 	small := `{"value":{"type":"STRING","data":"small"}}`
 	tooBig := `{"error_code":400,"message":"Bad Request: Error processing message: Produce request size is larger than allowed threshold"}`
@@ -266,7 +268,7 @@ func TestProduceStreamEnds(t *testing.T) {
 
 func TestProduceStreamRequestErrors(t *testing.T) {
 	p := startProxy(t, target(t), nil)
-	path := "/v3/clusters/c/topics/t/records"
+	path := "/v3/clusters/" + v3Cluster(t, p) + "/topics/t/records"
 	p.do(t, "POST", path, " \n ", "Content-Type: application/json").
 		expectError(t, 422, 42206, "Payload error. Request body is empty. Data is required.", "application/json")
 	p.do(t, "POST", path, "{}", "Content-Type: application/json; charset=DEADBEEF").
@@ -283,7 +285,7 @@ func TestProduceStreamMaxDuration(t *testing.T) {
 	})
 	topic := produceTopic(t, p, 1)
 	pr, pw := io.Pipe()
-	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/c/topics/"+topic+"/records", pr)
+	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/"+v3Cluster(t, p)+"/topics/"+topic+"/records", pr)
 	req.Header.Set("Content-Type", "application/json")
 	go func() {
 		io.WriteString(pw, `{"value":{"type":"STRING","data":"in time"}}`)
@@ -314,7 +316,7 @@ func TestProduceBatch(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxy(t, bootstrap, nil)
 	topic := produceTopic(t, p, 1)
-	path := "/v3/clusters/c/topics/" + topic + "/records:batch"
+	path := "/v3/clusters/" + v3Cluster(t, p) + "/topics/" + topic + "/records:batch"
 	r := p.do(t, "POST", path, `{"entries":[
 		{"id":"first","value":{"type":"STRING","data":"x"}},
 		{"id":"bad-1","value":{"type":"BINARY","data":"fooba"}},
@@ -332,7 +334,7 @@ func TestProduceBatch(t *testing.T) {
 	}
 	for i, id := range []string{"first", "third_3"} {
 		s := got.Successes[i]
-		if s["id"] != id || s["cluster_id"] != "c" || s["topic_name"] != topic || fmt.Sprint(s["partition_id"]) != "0" || s["timestamp"] == nil {
+		if s["id"] != id || s["cluster_id"] != v3Cluster(t, p) || s["topic_name"] != topic || fmt.Sprint(s["partition_id"]) != "0" || s["timestamp"] == nil {
 			t.Fatalf("success %d: %v", i, s)
 		}
 	}
@@ -362,7 +364,7 @@ func TestProduceBatch(t *testing.T) {
 
 func TestProduceBatchValidation(t *testing.T) {
 	p := startProxy(t, target(t), nil)
-	path := "/v3/clusters/c/topics/t/records:batch"
+	path := "/v3/clusters/" + v3Cluster(t, p) + "/topics/t/records:batch"
 	entry := func(id string) string { return `{"id":` + id + `,"value":{"type":"STRING","data":"x"}}` }
 	eleven := make([]string, 11)
 	for i := range eleven {
@@ -391,7 +393,7 @@ func TestProduceBatchValidation(t *testing.T) {
 		p.do(t, "POST", path, c.body, "Content-Type: application/json").expectError(t, c.status, c.code, c.message, "application/json")
 	}
 	// Eighty characters is the most an id may have.
-	r := p.do(t, "POST", "/v3/clusters/c/topics/no-such-topic-here/records:batch",
+	r := p.do(t, "POST", "/v3/clusters/"+v3Cluster(t, p)+"/topics/no-such-topic-here/records:batch",
 		`{"entries":[`+entry(`"`+strings.Repeat("a", 80)+`"`)+`]}`, "Content-Type: application/json").expect(t, 207, "application/json")
 	sameJSON(t, r.body, `{"successes":[],"failures":[{"id":"`+strings.Repeat("a", 80)+`","error_code":40403,"message":"This server does not host this topic-partition."}]}`)
 }
@@ -403,7 +405,7 @@ func TestProduceStreamFullDuplex(t *testing.T) {
 	p := startProxy(t, bootstrap, nil)
 	topic := produceTopic(t, p, 1)
 	pr, pw := io.Pipe()
-	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/c/topics/"+topic+"/records", pr)
+	req, _ := nethttp.NewRequest("POST", p.url+"/v3/clusters/"+v3Cluster(t, p)+"/topics/"+topic+"/records", pr)
 	req.Header.Set("Content-Type", "application/json")
 	type result struct {
 		res *nethttp.Response
@@ -463,7 +465,7 @@ func TestProduceRateLimits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := startProxyWith(t, bootstrap, nil, func(a *actors.Config) { a.Produce.Limits = tc.limits })
 			topic := produceTopic(t, p, 1)
-			path := "/v3/clusters/c/topics/" + topic + "/records"
+			path := "/v3/clusters/" + v3Cluster(t, p) + "/topics/" + topic + "/records"
 			for i, wantOK := range []bool{tc.first, false} {
 				ls := lines(t, p.do(t, "POST", path, `{"value":{"type":"STRING","data":"x"}}`, "Content-Type: application/json").
 					expect(t, 200, "application/json").body)
@@ -504,7 +506,7 @@ func TestProduceStreamClientThatStopsReading(t *testing.T) {
 	defer conn.Close()
 	// A small receive window, so that the proxy's writes block soon.
 	conn.(*net.TCPConn).SetReadBuffer(4 << 10)
-	fmt.Fprintf(conn, "POST /v3/clusters/c/topics/%s/records HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n", topic, addr, body.Len())
+	fmt.Fprintf(conn, "POST /v3/clusters/%s/topics/%s/records HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n", v3Cluster(t, p), topic, addr, body.Len())
 	if _, err := io.WriteString(conn, body.String()); err != nil {
 		t.Fatal(err)
 	}
@@ -523,5 +525,71 @@ func TestProduceStreamClientThatStopsReading(t *testing.T) {
 	}
 	if full := int64(n) * 100; got >= full {
 		t.Fatalf("read %d bytes, every answer: the proxy never gave up on the stalled client", got)
+	}
+}
+
+// v3Cluster is the id of the proxy's cluster, as GET /v3/clusters says it
+// to a caller with headers: the produce paths answer 404 for any other.
+func v3Cluster(t *testing.T, p *proxy, headers ...string) string {
+	t.Helper()
+	var out struct {
+		Data []struct {
+			ClusterID string `json:"cluster_id"`
+		} `json:"data"`
+	}
+	r := p.do(t, "GET", "/v3/clusters", "", headers...).expect(t, 200, "application/json")
+	if err := json.Unmarshal(r.body, &out); err != nil || len(out.Data) != 1 {
+		t.Fatalf("GET /v3/clusters: %v: %s", err, r.body)
+	}
+	return out.Data[0].ClusterID
+}
+
+// TestProduceUnknownCluster: a produce to a cluster id other than the
+// proxy's is 404 "Cluster X cannot be found.", as on every other v3 path
+// (the reference echoes any id), streaming, in one piece or in a batch;
+// nothing is stored, and the same records to the right id are.
+func TestProduceUnknownCluster(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := produceTopic(t, p, 1)
+	const record = `{"value":{"type":"STRING","data":"x"}}`
+	const batch = `{"entries":[{"id":"a","value":{"type":"STRING","data":"x"}}]}`
+	const msg = "Cluster anything cannot be found."
+	base := "/v3/clusters/anything/topics/" + topic
+
+	p.do(t, "POST", base+"/records", record, "Content-Type: application/json").expectError(t, 404, 404, msg, "application/json")
+	p.do(t, "POST", base+"/records:batch", batch, "Content-Type: application/json").expectError(t, 404, 404, msg, "application/json")
+	// A chunked upload that goes on after the first record.
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte(record))
+		pw.Write([]byte(record))
+		pw.Close()
+	}()
+	req, _ := nethttp.NewRequest("POST", p.url+base+"/records", pr)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := nethttp.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	response{res.StatusCode, res.Header, body}.expectError(t, 404, 404, msg, "application/json")
+
+	ends, err := p.admin.ListEndOffsets(context.Background(), topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := ends.Lookup(topic, 0); o.Offset != 0 {
+		t.Fatalf("records to an unknown cluster were stored: end offset %d", o.Offset)
+	}
+
+	good := "/v3/clusters/" + v3Cluster(t, p) + "/topics/" + topic
+	if ls := lines(t, p.do(t, "POST", good+"/records", record, "Content-Type: application/json").expect(t, 200, "application/json").body); len(ls) != 1 || fmt.Sprint(ls[0]["error_code"]) != "200" {
+		t.Fatalf("the same record to the proxy's cluster: %v", ls)
+	}
+	p.do(t, "POST", good+"/records:batch", batch, "Content-Type: application/json").expect(t, 207, "application/json")
+	if recs := readBack(t, bootstrap, topic, 2); string(recs[0].Value) != "x" || string(recs[1].Value) != "x" {
+		t.Fatalf("stored %q %q", recs[0].Value, recs[1].Value)
 	}
 }

@@ -272,6 +272,8 @@ func (c *config) httpConfig() http.Config {
 	h.Produce.StreamWindow = c.int("produce.stream.window.records")
 	h.Produce.StreamWriteTimeout = c.ms("produce.stream.write.timeout.ms")
 	h.Produce.BatchCreditWait = c.ms("produce.batch.credit.wait.ms")
+	h.Produce.ReadBudgetBytes = c.int64("produce.read.budget.bytes")
+	h.Produce.ReadBudgetWait = c.ms("produce.read.budget.wait.ms")
 	h.Guard = c.guardConfig()
 	h.Guard.MaxHeaderBytes = c.int("max.request.header.size")
 	return h

@@ -209,6 +209,8 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"api.v3.produce.batch.maximum.entries":                  {"51", "from 1 to 50"},
 	"api.v3.produce.request.size.limit.max.bytes":           {"-1", "from 0 to"},
 	"produce.credit.global.records":                         {"0", "1 or more"},
+	"produce.read.budget.bytes":                             {"0", "1 or more"},
+	"produce.read.budget.wait.ms":                           {"-1", "from 0 to"},
 	"produce.credit.global.bytes":                           {"-1", "1 or more"},
 	"produce.credit.topic.records":                          {"x", "1 or more"},
 	"produce.credit.topic.bytes":                            {"0", "1 or more"},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -24,6 +25,25 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/internal/testpki"
 )
 
+// clusterOf is the id of the cluster behind the proxy listening at addr.
+func clusterOf(t *testing.T, addr string) string {
+	t.Helper()
+	res, err := http.Get("http://" + addr + "/v3/clusters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Data []struct {
+			ClusterID string `json:"cluster_id"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || len(out.Data) != 1 {
+		t.Fatalf("GET /v3/clusters: %v %+v", err, out)
+	}
+	return out.Data[0].ClusterID
+}
+
 // TestEmbeddedSchemaRegistry: with the embedded cluster and no
 // schema.registry.url, the proxy starts a development registry, says so,
 // and the schema formats work against it out of the box.
@@ -35,7 +55,7 @@ func TestEmbeddedSchemaRegistry(t *testing.T) {
 		t.Fatalf("no announcement of the embedded registry in the log:\n%s", p.log())
 	}
 	body := `{"value":{"type":"AVRO","schema":"\"string\"","data":"hello"}}`
-	res, err := http.Post("http://"+addr+"/v3/clusters/c/topics/avro/records", "application/json", strings.NewReader(body))
+	res, err := http.Post("http://"+addr+"/v3/clusters/"+clusterOf(t, addr)+"/topics/avro/records", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +83,7 @@ func TestSchemaRegistryOff(t *testing.T) {
 	if strings.Contains(p.log(), "SCHEMA REGISTRY") {
 		t.Fatalf("an embedded registry started though schema.registry.url is empty:\n%s", p.log())
 	}
-	res, err := http.Post("http://"+addr+"/v3/clusters/c/topics/t/records", "application/json", strings.NewReader(`{"value":{"data":{"a":1}}}`))
+	res, err := http.Post("http://"+addr+"/v3/clusters/"+clusterOf(t, addr)+"/topics/t/records", "application/json", strings.NewReader(`{"value":{"data":{"a":1}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,6 +123,8 @@ func settings() []setting {
 		{key: "produce.credit.topic.bytes", def: "33554432", doc: "Bytes in flight to one topic.", check: int64Min(1)},
 		{key: "produce.credit.stream.records", def: "20000", doc: "Records in flight from one request.", check: int64Min(1)},
 		{key: "produce.credit.stream.bytes", def: "8388608", doc: "Bytes in flight from one request.", check: int64Min(1)},
+		{key: "produce.read.budget.bytes", def: "67108864", doc: "Memory all streaming produce requests hold between them for records being read, before they take produce credit; a record over 64 KiB takes its share as it is read, waits for it (its stream stops reading), or is answered 413.", check: int64Min(1)},
+		{key: "produce.read.budget.wait.ms", def: "30000", doc: "How long a streamed record waits for its share of produce.read.budget.bytes before it is answered 413.", check: intRange(0, 1<<31-1)},
 		{key: "produce.stream.window.records", def: "4096", doc: "Records of one stream read but not yet answered.", check: intRange(1, 1<<20)},
 		{key: "produce.stream.write.timeout.ms", def: "60000", doc: "A streaming answer write that makes no progress this long (the client stopped reading) ends the stream.", check: intRange(1, 1<<31-1)},
 		{key: "produce.batch.credit.wait.ms", def: "10000", doc: "How long a records:batch entry waits for credit before it is answered 429.", check: intRange(0, 1<<31-1)},

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,10 +24,9 @@ import (
 func checkShutdownWithRefusedRecords(t *testing.T, props, topic, good, wrong string, grace time.Duration, stall func()) {
 	p := startProcess(t, props)
 	addr := p.listening(t)
-	url := "http://" + addr + "/v3/clusters/c/topics/" + topic + "/records"
 	cl := &http.Client{Timeout: grace + 20*time.Second} // generous; the delivery timeout is 120 s
-	post := func(auth string, body io.Reader) (*http.Response, error) {
-		req, err := http.NewRequest("POST", url, body)
+	send := func(method, url, auth string, body io.Reader) (*http.Response, error) {
+		req, err := http.NewRequest(method, url, body)
 		if err != nil {
 			return nil, err
 		}
@@ -34,10 +34,27 @@ func checkShutdownWithRefusedRecords(t *testing.T, props, topic, good, wrong str
 		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(auth)))
 		return cl.Do(req)
 	}
+	// The produce path names the cluster; good may ask for its id.
+	res, err := send("GET", "http://"+addr+"/v3/clusters", good, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clusters struct {
+		Data []struct {
+			ClusterID string `json:"cluster_id"`
+		} `json:"data"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&clusters)
+	res.Body.Close()
+	if err != nil || len(clusters.Data) != 1 {
+		t.Fatalf("GET /v3/clusters: %d %v\n%s", res.StatusCode, err, p.log())
+	}
+	url := "http://" + addr + "/v3/clusters/" + clusters.Data[0].ClusterID + "/topics/" + topic + "/records"
+	post := func(auth string, body io.Reader) (*http.Response, error) { return send("POST", url, auth, body) }
 	record := func(v string) string { return `{"value":{"type":"STRING","data":"` + v + `"}}` }
 
 	// good's record makes the topic's partitions known.
-	res, err := post(good, strings.NewReader(record("warm")))
+	res, err = post(good, strings.NewReader(record("warm")))
 	if err != nil {
 		t.Fatal(err)
 	}

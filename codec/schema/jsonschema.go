@@ -91,20 +91,22 @@ func (c *jsonSchemaCodec) format() codec.Format { return codec.JSONSchema }
 // name is the schema's title, the record name strategies' name.
 func (c *jsonSchemaCodec) name() string { return c.title }
 
+// encode appends data to dst as Confluent's JSON Schema serializer writes
+// it, compact UTF-8 JSON (codec.AppendCompactJSON), once it matches the
+// schema.
 func (c *jsonSchemaCodec) encode(dst, data []byte) ([]byte, error) {
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	out, err := codec.AppendCompactJSON(dst, data)
+	if err != nil {
+		return nil, fmt.Errorf("data is not valid JSON: %w", err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(out[len(dst):]))
 	if err != nil {
 		return nil, fmt.Errorf("data is not valid JSON: %w", err)
 	}
 	if err := c.schema.Validate(v); err != nil {
 		return nil, fmt.Errorf("data does not match the JSON Schema: %s", validationMessage(err))
 	}
-	var buf bytes.Buffer
-	buf.Write(dst)
-	if err := compactJSON(&buf, data); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return out, nil
 }
 
 func (c *jsonSchemaCodec) decode(payload []byte) ([]byte, error) {

@@ -2,6 +2,7 @@ package v3
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -42,13 +43,20 @@ type ProduceConfig struct {
 	// BatchCreditWait bounds how long a batch waits for produce credit
 	// before its entries are answered 429.
 	BatchCreditWait time.Duration
+	// ReadBudgetBytes bounds the memory all streams hold between them for
+	// records being read, before they take produce credit; a record that
+	// cannot get its share within ReadBudgetWait is answered 413.
+	ReadBudgetBytes int64
+	ReadBudgetWait  time.Duration
 }
 
 // produce serves v3 produce: streaming (one JSON line per record, in input
 // order, full duplex) and batch (207 with successes and failures).
 type produce struct {
+	*base      // the cluster check
 	cfg        ProduceConfig
 	producers  *actors.Producers
+	readBudget *actors.ReadBudget
 	serializer codec.Serializer
 	metrics    *telemetry.Metrics
 	log        *slog.Logger
@@ -158,13 +166,16 @@ func appendInstant(b []byte, t time.Time) []byte {
 }
 
 // checkCharset answers 400 for a body in a charset other than UTF-8 or
-// ISO-8859-1, as the reference does.
-func checkCharset(c *rest.Call) error {
+// ISO-8859-1, as the reference does, and reports whether it is
+// ISO-8859-1: such a body is read as UTF-8 through codec.Latin1Reader, as
+// the reference decodes it, rather than refused as invalid UTF-8.
+func checkCharset(c *rest.Call) (latin1 bool, err error) {
 	_, params, _ := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
-	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
-		return apierr.New(apierr.CodeBadRequest, "Bad Request: Unsupported charset %s", cs)
+	cs, ok := params["charset"]
+	if ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "iso-8859-1") {
+		return false, apierr.New(apierr.CodeBadRequest, "Bad Request: Unsupported charset %s", cs)
 	}
-	return nil
+	return strings.EqualFold(cs, "iso-8859-1"), nil
 }
 
 // toRecord turns a parsed request record into one to produce, or the
@@ -204,35 +215,53 @@ func (s *produce) toRecord(ctx context.Context, topic string, req codec.ProduceR
 
 // prepare parses one raw record and makes it ready to produce, or returns
 // the line that answers it at once. The steps and their order are the
-// reference's: parse, rate limits, partition, serialization.
-func (s *produce) prepare(ctx context.Context, clusterID, topic string, raw []byte, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord) {
-	rec, p, err := s.toProduce(ctx, clusterID, topic, raw, signal)
+// reference's: parse, rate limits, partition, serialization. A record
+// read with a hold of the read budget is serialized in its own memory.
+func (s *produce) prepare(ctx context.Context, clusterID, topic string, raw []byte, hold codec.Hold, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord) {
+	rec, p, err := s.toProduce(ctx, clusterID, topic, raw, hold, signal)
 	if err != nil {
 		// Counted here: it never reaches the actors, which count the rest.
 		s.metrics.ProduceFailed(topic, 1)
+		if errors.Is(err, actors.ErrReadBudget) {
+			return nil, &pendingRecord{line: s.readBudgetLine(err)}
+		}
 		return nil, &pendingRecord{line: recordError(err)}
 	}
 	return rec, p
 }
 
 // toProduce parses, rate-limits and serializes one raw record.
-func (s *produce) toProduce(ctx context.Context, clusterID, topic string, raw []byte, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord, error) {
-	req, err := codec.ParseProduceRequest(raw)
+func (s *produce) toProduce(ctx context.Context, clusterID, topic string, raw []byte, hold codec.Hold, signal chan struct{}) (*actors.ProduceRecord, *pendingRecord, error) {
+	parse := codec.ParseProduceRequest
+	if hold != nil {
+		// The general decoder, when the record needs it, copies it twice
+		// more: the budget pays for that first.
+		parse = func(raw []byte) (codec.ProduceRequest, error) {
+			return codec.ParseProduceRequestInPlace(raw, func(n int) error { return hold.Grow(ctx, int64(n)) })
+		}
+	}
+	req, err := parse(raw)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := s.producers.Allow(clusterID, req.Size); err != nil {
 		return nil, nil, err
 	}
-	return s.toRecord(ctx, topic, req, signal)
+	rec, p, err := s.toRecord(ctx, topic, req, signal)
+	if rec != nil && hold != nil {
+		rec.Footprint = int64(cap(raw))
+	}
+	return rec, p, err
 }
 
 // group is the records at hand together, in input order: all holds every
-// record's answer, recs and sent those that go to Kafka.
+// record's answer, recs and sent those that go to Kafka; holds are the
+// shares of the read budget their memory took until they are produced.
 type group struct {
-	all  []*pendingRecord
-	recs []*actors.ProduceRecord
-	sent []*pendingRecord
+	all   []*pendingRecord
+	recs  []*actors.ProduceRecord
+	sent  []*pendingRecord
+	holds []codec.Hold
 }
 
 func (g *group) add(rec *actors.ProduceRecord, p *pendingRecord) {
@@ -244,7 +273,9 @@ func (g *group) add(rec *actors.ProduceRecord, p *pendingRecord) {
 }
 
 // produce sends the group's records in one go; when they cannot be sent
-// (no credit before ctx ends), each is answered with why.
+// (no credit before ctx ends), each is answered with why. Either way their
+// memory is no longer the read budget's: the produce credits count it, or
+// it is dropped.
 func (g *group) produce(ctx context.Context, ps *actors.ProduceStream, topic string) {
 	sent := g.sent
 	err := ps.Produce(ctx, topic, g.recs, func(i int, r actors.ProduceResult) { sent[i].complete(r) })
@@ -252,6 +283,9 @@ func (g *group) produce(ctx context.Context, ps *actors.ProduceStream, topic str
 		for _, p := range sent {
 			p.line = recordError(err)
 		}
+	}
+	for _, h := range g.holds {
+		h.Release()
 	}
 }
 
@@ -292,11 +326,20 @@ func (p *pendingRecord) wait(ctx context.Context) (actors.ProduceResult, *produc
 }
 
 func (s *produce) produceStream(c *rest.Call) error {
-	if err := checkCharset(c); err != nil {
+	latin1, err := checkCharset(c)
+	if err != nil {
 		return err
 	}
-	clusterID, topic := c.Param("cluster_id"), c.Param("topic_name") // echoed, as the reference
-	body := bufio.NewReaderSize(c.R.Body, 64<<10)
+	clusterID, err := s.cluster(c)
+	if err != nil {
+		return err
+	}
+	topic := c.Param("topic_name")
+	var in io.Reader = c.R.Body
+	if latin1 {
+		in = codec.Latin1Reader(in)
+	}
+	body := bufio.NewReaderSize(in, 64<<10)
 	if _, err := peekNonSpace(body); err != nil {
 		if errors.Is(err, io.EOF) {
 			return rest.ErrEmptyBody()
@@ -332,7 +375,7 @@ func (s *produce) produceStream(c *rest.Call) error {
 	}()
 
 	ps, signal := s.producers.NewStream(), newSignal()
-	frames := codec.NewFramer(body, s.recordMaxBytes())
+	frames := codec.NewFramer(body, s.recordMaxBytes(), codec.WithBudget(readFree, int(s.readBudget.Claim()), s.newReadHold))
 	// Records already read together are produced together; a group never
 	// waits for more of the body, so grouping adds no latency.
 	g := &group{}
@@ -349,21 +392,36 @@ func (s *produce) produceStream(c *rest.Call) error {
 		return true
 	}
 	for {
-		raw, err := frames.Next()
-		if err != nil {
+		frame, err := frames.Next(ctx)
+		var be *codec.BudgetError
+		switch {
+		case errors.As(err, &be):
+			// Skipped for want of memory: answered, and the stream goes on.
+			s.metrics.ProduceFailed(topic, 1)
+			g.add(nil, &pendingRecord{line: s.readBudgetLine(be.Err)})
+		case err != nil:
 			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
 				g.add(nil, &pendingRecord{line: streamEndError(err)})
 			}
 			send()
-			break
-		}
-		if time.Now().After(deadline) {
+		case time.Now().After(deadline):
+			if frame.Hold != nil {
+				frame.Hold.Release()
+			}
 			g.add(nil, &pendingRecord{line: &produced{ErrorCode: http.StatusRequestTimeout,
 				Message: "Streaming connection open for longer than allowed: Connection will be closed."}})
-		} else {
-			g.add(s.prepare(ctx, clusterID, topic, raw, signal))
+		default:
+			g.add(s.prepare(ctx, clusterID, topic, frame.Bytes, frame.Hold, signal))
+			if frame.Hold != nil {
+				g.holds = append(g.holds, frame.Hold)
+			}
 		}
-		if (frames.Buffered() == 0 || len(g.all) >= maxGroup) && !send() {
+		if err != nil && be == nil {
+			break
+		}
+		// A record that holds read budget goes at once: its share comes
+		// back only once it is produced, and no other record may wait on it.
+		if (frames.Buffered() == 0 || len(g.all) >= maxGroup || len(g.holds) > 0) && !send() {
 			break
 		}
 	}
@@ -568,13 +626,21 @@ func decodeBatch(b []byte, maxEntries int) (ids []string, records [][]byte, err 
 }
 
 func (s *produce) produceBatch(c *rest.Call) error {
-	if err := checkCharset(c); err != nil {
+	latin1, err := checkCharset(c)
+	if err != nil {
 		return err
 	}
-	clusterID, topic := c.Param("cluster_id"), c.Param("topic_name")
+	clusterID, err := s.cluster(c)
+	if err != nil {
+		return err
+	}
+	topic := c.Param("topic_name")
 	b, err := c.Body()
 	if err != nil {
 		return err
+	}
+	if latin1 {
+		b, _ = io.ReadAll(codec.Latin1Reader(bytes.NewReader(b)))
 	}
 	ids, records, err := decodeBatch(b, s.cfg.ProduceBatchMaxEntries)
 	if err != nil {
@@ -587,7 +653,7 @@ func (s *produce) produceBatch(c *rest.Call) error {
 	defer cancel()
 	g, signal := &group{}, newSignal()
 	for _, raw := range records {
-		g.add(s.prepare(ctx, clusterID, topic, raw, signal))
+		g.add(s.prepare(ctx, clusterID, topic, raw, nil, signal))
 	}
 	g.produce(ctx, s.producers.NewStream(), topic)
 	if ctx.Err() != nil && c.R.Context().Err() == nil {

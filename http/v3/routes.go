@@ -28,7 +28,7 @@ type Deps struct {
 // Routes are the v3 API's routes, but for its OpenAPI document.
 func Routes(d Deps) []rest.Route {
 	b := &base{admin: d.Admin, urls: d.URLs, authority: d.ResourceNameAuthority}
-	p := &produce{cfg: d.Produce, producers: d.Producers, serializer: d.Serializer, metrics: d.Metrics, log: d.Log}
+	p := newProduce(b, d)
 	var rs []rest.Route
 	rs = append(rs, (&clusters{b}).routes()...)
 	rs = append(rs, p.routes()...)
