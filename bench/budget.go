@@ -68,14 +68,19 @@ func (b *budget) due(i int64) time.Time {
 }
 
 // wait sleeps until record i is due and returns the time its latency is
-// counted from: when it was due, or now when the budget has no rate. It
-// returns early, with ok false, when ctx ends.
-func (b *budget) wait(ctx context.Context, i int64) (from time.Time, ok bool) {
+// counted from: when it was due, or now when the budget has no rate.
+// Before sleeping it calls idle, if not nil: a writer flushes there what
+// it holds, so that what is due does not wait in its buffer. It returns
+// early, with ok false, when ctx ends.
+func (b *budget) wait(ctx context.Context, i int64, idle func()) (from time.Time, ok bool) {
 	at := b.due(i)
 	if at.IsZero() {
 		return time.Now(), ctx.Err() == nil
 	}
 	if d := time.Until(at); d > 0 {
+		if idle != nil {
+			idle()
+		}
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {
@@ -87,15 +92,16 @@ func (b *budget) wait(ctx context.Context, i int64) (from time.Time, ok bool) {
 	return at, ctx.Err() == nil
 }
 
-// next claims the next record, waits until it is due and returns it with
-// the time its latency is counted from; ok is false when the budget is
-// spent or ctx ended.
-func (b *budget) next(ctx context.Context) (i int64, from time.Time, ok bool) {
+// next claims the next record and waits until it is due (calling idle
+// before sleeping, as wait does); it returns the record and the time its
+// latency is counted from, and ok false when the budget is spent or ctx
+// ended.
+func (b *budget) next(ctx context.Context, idle func()) (i int64, from time.Time, ok bool) {
 	i, n := b.take(1)
 	if n == 0 {
 		return 0, time.Time{}, false
 	}
-	from, ok = b.wait(ctx, i)
+	from, ok = b.wait(ctx, i, idle)
 	return i, from, ok
 }
 

@@ -43,21 +43,24 @@ func TestBudgetIntendedTimes(t *testing.T) {
 func TestBudgetWaitCountsFromDue(t *testing.T) {
 	b := newBudget(0, time.Minute, 10)
 	b.start = b.start.Add(-5 * time.Second) // five seconds behind schedule
-	from, ok := b.wait(context.Background(), 3)
-	if !ok || !from.Equal(b.start.Add(300*time.Millisecond)) {
-		t.Errorf("wait = %v, %v; want the due time %v", from, ok, b.start.Add(300*time.Millisecond))
+	idled := 0
+	idle := func() { idled++ }
+	from, ok := b.wait(context.Background(), 3, idle)
+	if !ok || !from.Equal(b.start.Add(300*time.Millisecond)) || idled != 0 {
+		t.Errorf("wait = %v, %v, idle called %d times; want the due time %v at once", from, ok, idled, b.start.Add(300*time.Millisecond))
 	}
-	// A record not yet due is waited for; an ended context stops the wait.
+	// A record not yet due is waited for, after idle (a writer flushes
+	// there); an ended context stops the wait.
 	b = newBudget(0, time.Minute, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, ok := b.wait(ctx, 30); ok {
-		t.Error("wait for a record due in 30 s returned ok with an ended context")
+	if _, ok := b.wait(ctx, 30, idle); ok || idled != 1 {
+		t.Errorf("wait for a record due in 30 s with an ended context: ok %v, idle called %d times", ok, idled)
 	}
 	// Without a rate, latency counts from now.
 	b = newBudget(10, 0, 0)
 	before := time.Now()
-	if from, ok := b.wait(context.Background(), 3); !ok || from.Before(before) {
+	if from, ok := b.wait(context.Background(), 3, nil); !ok || from.Before(before) {
 		t.Errorf("wait without a rate = %v, %v", from, ok)
 	}
 }

@@ -16,22 +16,23 @@ import (
 )
 
 // The consume modes drain what the topic holds (the produce modes of the
-// run filled it) from its start, with a fresh group each round, until the
-// mode's bound or until nothing came for drainIdle.
-const drainIdle = 3 * time.Second
+// round filled it) from its start, with a fresh group each round, until
+// the mode's bound or until nothing came for drainIdle after the first
+// record; the first may take up to drainStart (the group forms first).
+const (
+	drainIdle  = 3 * time.Second
+	drainStart = 30 * time.Second
+)
 
 // drain tracks a consume mode's progress against its bounds.
 type drain struct {
 	b        *budget
+	started  time.Time
 	total    atomic.Int64
-	lastSeen atomic.Int64 // unix nanos of the last record
+	lastSeen atomic.Int64 // unix nanos of the last record; 0 before the first
 }
 
-func newDrain(b *budget) *drain {
-	d := &drain{b: b}
-	d.lastSeen.Store(time.Now().UnixNano())
-	return d
-}
+func newDrain(b *budget) *drain { return &drain{b: b, started: time.Now()} }
 
 // got counts n records and reports whether the mode should stop.
 func (d *drain) got(n int) bool {
@@ -46,7 +47,11 @@ func (d *drain) done(total int64) bool {
 	if (d.b.max > 0 && total >= d.b.max) || d.b.expired() {
 		return true
 	}
-	return time.Since(time.Unix(0, d.lastSeen.Load())) > drainIdle
+	last := d.lastSeen.Load()
+	if last == 0 {
+		return time.Since(d.started) > drainStart
+	}
+	return time.Since(time.Unix(0, last)) > drainIdle
 }
 
 func groupName(prefix string) string {

@@ -18,8 +18,12 @@ import (
 const DefaultE2ERate = 100
 
 // e2eReady bounds how long the readers of an end-to-end mode may take to
-// join their group and get every partition.
-const e2eReady = time.Minute
+// join their group and get every partition; e2eCatchUp is the least time
+// they get to read what is left once the producer is done.
+const (
+	e2eReady   = time.Minute
+	e2eCatchUp = 30 * time.Second
+)
 
 // e2e is one end-to-end run: the readers count what they saw against what
 // the producer sent.
@@ -179,7 +183,7 @@ func runE2E(ctx context.Context, r *modeRun, members int, readers func(ctx conte
 		if n == 0 {
 			break
 		}
-		at, ok := b.wait(ctx, i)
+		at, ok := b.wait(ctx, i, nil)
 		if !ok {
 			break
 		}
@@ -197,9 +201,10 @@ func runE2E(ctx context.Context, r *modeRun, members int, readers func(ctx conte
 	}
 	e.lastSeen.Store(time.Now().UnixNano())
 	e.sent.Store(true)
-	// Readers that fall behind get as long again as the mode ran to
-	// catch up; what they have not read by then counts as lost.
-	catchUp := time.After(max(r.st.since(), 10*time.Second))
+	// Readers that fall behind get as long again as the mode ran (at
+	// least e2eCatchUp) to catch up; what they have not read by then
+	// counts as lost.
+	catchUp := time.After(max(r.st.since(), e2eCatchUp))
 wait:
 	for !e.drained() {
 		select {

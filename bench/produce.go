@@ -48,7 +48,7 @@ func perConnection(n int, fn func(i int) error) error {
 func streamOne(ctx context.Context, cl *http.Client, r *modeRun, record func(int64) string) error {
 	// A stream starts with its first record: the other connections may
 	// have taken the whole budget, and an empty body is a 422.
-	first, firstAt, ok := r.b.next(ctx)
+	first, firstAt, ok := r.b.next(ctx, nil)
 	if !ok {
 		return nil
 	}
@@ -59,13 +59,11 @@ func streamOne(ctx context.Context, cl *http.Client, r *modeRun, record func(int
 		bw := bufio.NewWriterSize(pw, 64<<10)
 		sent <- firstAt
 		bw.WriteString(record(first))
+		// At a fixed rate what is written goes out before waiting for
+		// the next record, not when the buffer fills.
+		flush := func() { bw.Flush() }
 		for {
-			// At a fixed rate each record goes out when it is due, not
-			// when the buffer fills.
-			if r.b.rate > 0 && bw.Flush() != nil {
-				break
-			}
-			i, at, ok := r.b.next(ctx)
+			i, at, ok := r.b.next(ctx, flush)
 			if !ok {
 				break
 			}
@@ -227,7 +225,7 @@ func nextBody(ctx context.Context, b *budget, body *bytes.Buffer, head string, s
 	if n == 0 {
 		return 0, time.Time{}, false
 	}
-	at, ok := b.wait(ctx, first+int64(n)-1)
+	at, ok := b.wait(ctx, first+int64(n)-1, nil)
 	if !ok {
 		return 0, time.Time{}, false
 	}

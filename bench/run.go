@@ -320,7 +320,10 @@ func medians(modes []string, rounds map[string][]Result) []Result {
 	return out
 }
 
-// createTopic creates topic with partitions partitions, unless it exists.
+// createTopic creates topic with partitions partitions, unless it exists,
+// and waits until the brokers' metadata shows a leader for each: a record
+// sent before that may be refused as for an unknown topic, and a fresh
+// topic's first mode would measure the wait.
 func createTopic(ctx context.Context, adm *kadm.Client, topic string, partitions int32) error {
 	resp, err := adm.CreateTopic(ctx, partitions, -1, nil, topic)
 	if err == nil {
@@ -329,7 +332,31 @@ func createTopic(ctx context.Context, adm *kadm.Client, topic string, partitions
 	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 		return fmt.Errorf("bench: creating topic %s: %w", topic, err)
 	}
-	return nil
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		if ts, err := adm.ListTopics(ctx, topic); err == nil && topicReady(ts[topic]) {
+			return nil
+		}
+		select {
+		case <-time.After(100 * time.Millisecond):
+		case <-ctx.Done():
+			return fmt.Errorf("bench: topic %s has no leader for every partition after 30s", topic)
+		}
+	}
+}
+
+// topicReady reports whether every partition of a topic has a leader.
+func topicReady(t kadm.TopicDetail) bool {
+	if t.Err != nil || len(t.Partitions) == 0 {
+		return false
+	}
+	for _, p := range t.Partitions {
+		if p.Err != nil || p.Leader < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // deleteTopic deletes topic, even when ctx has ended.

@@ -56,7 +56,7 @@ func h2Client() *http.Client {
 // proto is the HTTP major version every answer must come in.
 func singleLoop(ctx context.Context, cl *http.Client, r *modeRun, proto int) error {
 	for {
-		i, at, ok := r.b.next(ctx)
+		i, at, ok := r.b.next(ctx, nil)
 		if !ok {
 			return nil
 		}

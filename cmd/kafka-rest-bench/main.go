@@ -1,11 +1,16 @@
 // Command kafka-rest-bench load-tests a Kafka REST proxy: it produces over
-// HTTP (v3 streaming, v3 batch) and, in the same run, the same records
-// straight to the same brokers with franz-go, and reports records/s, MB/s,
-// latency percentiles and errors, with each mode's fraction of the native
-// ceiling. Point it at your own deployment, or let it start kafka-rest
-// itself (--start-proxy) to also see the proxy's CPU time and memory.
+// HTTP (v3 streaming, batches, one record per request over HTTP/1.1 or
+// h2c, v2 produce) and reads with v2 consumer instances, and, in the same
+// run, does the same straight to the same brokers with franz-go at the
+// same concurrency; it reports records/s, MB/s, latency percentiles and
+// errors, with each mode's fraction of its native ceiling. --rate holds the
+// produce modes at a fixed rate (open-loop) and --half-load at half their
+// maximum, for their latency; --url takes several nodes, spread
+// round-robin. Point it at your own deployment, or let it start kafka-rest
+// itself (--start-proxy) to also see the proxy's CPU time, CPU per record
+// and memory.
 //
-//	kafka-rest-bench --url http://proxy:8082 --bootstrap broker:9092 --topic bench --duration 30s
+//	kafka-rest-bench --url http://proxy:8082 --bootstrap broker:9092 --duration 30s
 package main
 
 import (
@@ -79,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Native.Clients, "native-clients", cfg.Native.Clients, "native: franz-go clients")
 	fs.IntVar(&cfg.Native.Producers, "native-producers", cfg.Native.Producers, "native: goroutines producing through each client")
 	fs.DurationVar(&cfg.Native.Linger, "native-linger", cfg.Native.Linger, "native: producer linger")
-	fs.IntVar(&cfg.Native.MaxBufferedRecords, "native-buffered", cfg.Native.MaxBufferedRecords, "native: max buffered records per client")
+	fs.IntVar(&cfg.Native.MaxBufferedRecords, "native-buffered", cfg.Native.MaxBufferedRecords, "native: max buffered records per client (0: franz-go's default)")
 	batchBytes := fs.Int("native-batch-bytes", int(cfg.Native.BatchMaxBytes), "native: max bytes of a partition's batch (0: franz-go's default)")
 	if err := fs.Parse(args); err != nil {
 		return 2
