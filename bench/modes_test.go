@@ -120,7 +120,7 @@ func TestRunAgainstAProxy(t *testing.T) {
 	WriteTable(&out, cfg, results)
 	for _, want := range []string{"v3-stream / native:", "v3-batch / native:", "v3-stream-avro / native:", "v2-produce / native:",
 		"v3-single / native-sync:", "v3-single-h2 / native-sync:", "v2-consume / native-consume:", "v2-consume-lowlat / native-consume:",
-		"v2-e2e @ 1k/s / native-e2e @ 1k/s: p50", "records/s", "p999 ms", "proxy CPU µs/rec", "native: 1 client(s) x 1 producer goroutine(s), linger 0s"} {
+		"v2-e2e @ 1k/s / native-e2e @ 1k/s: p50", "records/s", "p999 ms", "proxy CPU µs/rec", "native: 2 client(s) x 1 producer goroutine(s), linger 0s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table has no %q:\n%s", want, out.String())
 		}
