@@ -1,301 +1,152 @@
 package bench
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"strconv"
-	"sync"
-	"time"
-
-	json "github.com/goccy/go-json"
-	"github.com/twmb/franz-go/pkg/kgo"
+	"strings"
 )
 
-// runStream streams records over Connections long requests, full duplex:
-// a writer per connection sends records as the budget allows, a reader
-// matches each answer line to its record (answers come in input order).
-func runStream(ctx context.Context, w *workload, b *budget, st *stats) error {
-	return perConnection(w, "/records", func(cl *http.Client, url string) error {
-		return streamOne(ctx, cl, url, w, w.json, b, st)
-	})
+// Modes are the workloads the harness knows.
+const (
+	ModeV3Stream = "v3-stream" // streaming produce, one long request per connection
+	ModeV3Batch  = "v3-batch"  // records:batch requests
+	// ModeV3Avro is v3 streaming with Avro values: a record schema of one
+	// string field, given raw in every record (registered once, then
+	// served from the proxy's cache), so that it measures the Avro path
+	// and the registry client's caches. The proxy needs a Schema Registry.
+	ModeV3Avro = "v3-stream-avro"
+	// ModeV3Single sends one record per v3 produce request, a
+	// Content-Length body, from Connections clients over HTTP/1.1
+	// keep-alive, each waiting for its answer before the next.
+	ModeV3Single = "v3-single"
+	// ModeV3SingleH2 is ModeV3Single over cleartext HTTP/2 with prior
+	// knowledge (h2c; HTTP/2 over TLS for an https URL): Connections
+	// clients multiplex their requests over H2Connections connections.
+	ModeV3SingleH2 = "v3-single-h2"
+	ModeV2         = "v2-produce" // v2 produce requests of BatchSize records
+	// ModeNative produces the same records straight to Kafka with
+	// franz-go, asynchronously, driven as hard as Native allows: the
+	// ceiling of the streaming and batch modes.
+	ModeNative = "native"
+	// ModeNativeSync is Connections goroutines each producing one record
+	// at a time with a synchronous franz-go produce (no linger): the
+	// ceiling of one record per request at the same concurrency.
+	ModeNativeSync = "native-sync"
+	ModeV2Read     = "v2-consume" // v2 consumer instances in one group drain what the round produced
+	// ModeV2ReadLowLatency is ModeV2Read with instances created with
+	// fetch.min.bytes=1: a read answers as soon as it has records
+	// instead of waiting for its timeout.
+	ModeV2ReadLowLatency = "v2-consume-lowlat"
+	ModeNativeRead       = "native-consume" // a franz-go group consumer drains the same
+	// ModeV2E2E measures end-to-end latency: a native producer sends
+	// records at a fixed rate, each stamped with its send time, and v2
+	// consumer instances (fetch.min.bytes=1) polling in a loop report now
+	// minus that time for every record they read.
+	ModeV2E2E = "v2-e2e"
+	// ModeNativeE2E is ModeV2E2E read by a franz-go group consumer.
+	ModeNativeE2E = "native-e2e"
+)
+
+// kind is how a mode loads the proxy, which decides its native ceiling
+// and whether a fixed rate applies to it.
+type kind int
+
+const (
+	kindStream  kind = iota // many records in flight: streaming, batches, async native
+	kindSingle              // one record per request, Connections at a time
+	kindConsume             // drains the round's topic
+	kindE2E                 // fixed-rate produce, latency to a reader
+)
+
+// modeSpec is a mode: how to run it and what it is compared with.
+type modeSpec struct {
+	name string
+	kind kind
+	// baseline is the native mode this one is measured against; empty
+	// for the native modes themselves.
+	baseline string
+	// brokers: the mode talks to Kafka itself and needs --bootstrap.
+	brokers bool
+	run     func(context.Context, *modeRun) error
 }
 
-// runStreamAvro is runStream with Avro values.
-func runStreamAvro(ctx context.Context, w *workload, b *budget, st *stats) error {
-	return perConnection(w, "/records", func(cl *http.Client, url string) error {
-		return streamOne(ctx, cl, url, w, w.avroJSON, b, st)
-	})
-}
-
-// perConnection runs fn on Connections goroutines, each with the URL of
-// the topic's endpoint path, and joins their errors.
-func perConnection(w *workload, path string, fn func(cl *http.Client, url string) error) error {
-	cl := httpClient(w.cfg.Connections)
-	url := w.cfg.URL + "/v3/clusters/" + w.cluster + "/topics/" + w.cfg.Topic + path
-	errs := make(chan error, w.cfg.Connections)
-	var wg sync.WaitGroup
-	for range w.cfg.Connections {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- fn(cl, url)
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	return errors.Join(collect(errs)...)
-}
-
-func streamOne(ctx context.Context, cl *http.Client, url string, w *workload, record func(int64) string, b *budget, st *stats) error {
-	// A stream starts with its first record: the other connections may
-	// have taken the whole budget, and an empty body is a 422.
-	first, ok := <-b.next
-	if !ok {
-		return nil
-	}
-	pr, pw := io.Pipe()
-	sent := make(chan time.Time, 1<<16)
-	go func() {
-		defer close(sent)
-		bw := bufio.NewWriterSize(pw, 64<<10)
-		sent <- time.Now()
-		bw.WriteString(record(first))
-		for i := range b.next {
-			sent <- time.Now()
-			bw.WriteString(record(i))
-			// Flush when nothing else is ready to go, so that a slow
-			// rate does not sit in the buffer.
-			if len(b.next) == 0 && bw.Flush() != nil {
-				break
-			}
-		}
-		bw.Flush()
-		pw.Close()
-	}()
-	req, err := http.NewRequestWithContext(ctx, "POST", url, pr)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := cl.Do(req)
-	if err != nil {
-		pr.CloseWithError(err)
-		for range sent {
-		}
-		return err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		body, _ := io.ReadAll(io.LimitReader(res.Body, 1<<10))
-		pr.CloseWithError(errors.New("refused"))
-		for range sent {
-		}
-		return fmt.Errorf("the proxy answered %d: %s", res.StatusCode, body)
-	}
-	sc := bufio.NewScanner(res.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		at, ok := <-sent
-		if !ok {
-			return fmt.Errorf("more answers than records")
-		}
-		if code := errorCode(sc.Bytes()); code == http.StatusOK {
-			st.ok(1, w.cfg.RecordSize, time.Since(at))
-		} else {
-			st.fail(1, code)
-		}
-	}
-	for range sent {
-		st.fail(1, 0) // a record the stream never answered
-	}
-	return sc.Err()
-}
-
-// errorCode reads the error_code of an answer line without decoding all of
-// it: the proxy writes it first.
-func errorCode(line []byte) int {
-	const prefix = `{"error_code":`
-	if !bytes.HasPrefix(line, []byte(prefix)) {
-		return -1
-	}
-	rest := line[len(prefix):]
-	end := bytes.IndexAny(rest, ",}")
-	if end < 0 {
-		return -1
-	}
-	n, err := strconv.Atoi(string(rest[:end]))
-	if err != nil {
-		return -1
-	}
-	return n
-}
-
-// runBatch sends records:batch requests of BatchSize records over
-// Connections connections.
-func runBatch(ctx context.Context, w *workload, b *budget, st *stats) error {
-	return perConnection(w, "/records:batch", func(cl *http.Client, url string) error {
-		return batchLoop(ctx, cl, url, w, b, st)
-	})
-}
-
-func batchLoop(ctx context.Context, cl *http.Client, url string, w *workload, b *budget, st *stats) error {
-	var body bytes.Buffer
-	for {
-		n := nextBody(b, &body, `{"entries":[`, w.cfg.BatchSize, func(body *bytes.Buffer, n int, i int64) {
-			rec := w.json(i)
-			body.WriteString(`{"id":"`)
-			body.WriteString(strconv.Itoa(n))
-			body.WriteString(`",`)
-			body.WriteString(rec[1:])
-		})
-		if n == 0 {
-			return nil
-		}
-		start := time.Now()
-		res, err := post(ctx, cl, url, "application/json", body.Bytes())
-		if err != nil {
-			return err
-		}
-		var ans struct {
-			Successes []json.RawMessage `json:"successes"`
-			Failures  []struct {
-				ErrorCode int `json:"error_code"`
-			} `json:"failures"`
-		}
-		derr := json.NewDecoder(res.Body).Decode(&ans)
-		res.Body.Close()
-		if res.StatusCode != http.StatusMultiStatus || derr != nil {
-			st.fail(n, res.StatusCode)
-			continue
-		}
-		st.ok(len(ans.Successes), w.cfg.RecordSize, time.Since(start))
-		for _, f := range ans.Failures {
-			st.fail(1, f.ErrorCode)
-		}
+// specs are the modes, in the order the help lists them.
+func specs() []modeSpec {
+	return []modeSpec{
+		{name: ModeV3Stream, kind: kindStream, baseline: ModeNative, run: runStream},
+		{name: ModeV3Batch, kind: kindStream, baseline: ModeNative, run: runBatch},
+		{name: ModeV3Avro, kind: kindStream, baseline: ModeNative, run: runStreamAvro},
+		{name: ModeV2, kind: kindStream, baseline: ModeNative, run: runV2Produce},
+		{name: ModeNative, kind: kindStream, brokers: true, run: runNative},
+		{name: ModeV3Single, kind: kindSingle, baseline: ModeNativeSync, run: runSingle},
+		{name: ModeV3SingleH2, kind: kindSingle, baseline: ModeNativeSync, run: runSingleH2},
+		{name: ModeNativeSync, kind: kindSingle, brokers: true, run: runNativeSync},
+		{name: ModeV2Read, kind: kindConsume, baseline: ModeNativeRead, run: runV2Consume},
+		{name: ModeV2ReadLowLatency, kind: kindConsume, baseline: ModeNativeRead, run: runV2ConsumeLowLatency},
+		{name: ModeNativeRead, kind: kindConsume, brokers: true, run: runNativeConsume},
+		{name: ModeV2E2E, kind: kindE2E, baseline: ModeNativeE2E, brokers: true, run: runV2E2E},
+		{name: ModeNativeE2E, kind: kindE2E, brokers: true, run: runNativeE2E},
 	}
 }
 
-// runNative produces the same records straight to Kafka with franz-go,
-// with the proxy's producer settings (no linger, idempotent, acks=all), as
-// many in flight as the proxy modes can have.
-func runNative(ctx context.Context, w *workload, b *budget, st *stats) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(w.cfg.Bootstrap...), kgo.ProducerLinger(0),
-		kgo.MaxBufferedRecords(max(w.cfg.Connections, 1)*4096))
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	for i := range b.next {
-		at := time.Now()
-		cl.Produce(ctx, w.kgoRecord(i), func(_ *kgo.Record, err error) {
-			if err != nil {
-				st.fail(1, 0)
-				return
-			}
-			st.ok(1, w.cfg.RecordSize, time.Since(at))
-		})
-	}
-	return cl.Flush(ctx)
-}
-
-func collect(errs <-chan error) []error {
-	var out []error
-	for err := range errs {
-		if err != nil {
-			out = append(out, err)
-		}
+// Modes lists every mode's name.
+func Modes() []string {
+	var out []string
+	for _, s := range specs() {
+		out = append(out, s.name)
 	}
 	return out
 }
 
-// runV2Produce sends v2 produce requests of BatchSize binary records.
-func runV2Produce(ctx context.Context, w *workload, b *budget, st *stats) error {
-	cl := httpClient(w.cfg.Connections)
-	url := w.cfg.URL + "/topics/" + w.cfg.Topic
-	var wg sync.WaitGroup
-	errs := make(chan error, w.cfg.Connections)
-	for range w.cfg.Connections {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- v2ProduceLoop(ctx, cl, url, w, b, st)
-		}()
+// lookup finds a mode by name.
+func lookup(name string) (modeSpec, error) {
+	for _, s := range specs() {
+		if s.name == name {
+			return s, nil
+		}
 	}
-	wg.Wait()
-	close(errs)
-	return errors.Join(collect(errs)...)
+	return modeSpec{}, fmt.Errorf("bench: unknown mode %q (want one of %s)", name, strings.Join(Modes(), ", "))
 }
 
-func v2ProduceLoop(ctx context.Context, cl *http.Client, url string, w *workload, b *budget, st *stats) error {
-	var body bytes.Buffer
-	for {
-		n := nextBody(b, &body, `{"records":[`, w.cfg.BatchSize, func(body *bytes.Buffer, _ int, i int64) {
-			body.WriteString(w.v2[i%int64(len(w.v2))])
-		})
-		if n == 0 {
-			return nil
-		}
-		start := time.Now()
-		res, err := post(ctx, cl, url, "application/vnd.kafka.binary.v2+json", body.Bytes())
-		if err != nil {
-			return err
-		}
-		var ans struct {
-			Offsets []struct {
-				ErrorCode *int `json:"error_code"`
-			} `json:"offsets"`
-		}
-		derr := json.NewDecoder(res.Body).Decode(&ans)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK || derr != nil {
-			st.fail(n, res.StatusCode)
-			continue
-		}
-		ok := 0
-		for _, o := range ans.Offsets {
-			if o.ErrorCode == nil {
-				ok++
-			} else {
-				st.fail(1, *o.ErrorCode)
-			}
-		}
-		st.ok(ok, w.cfg.RecordSize, time.Since(start))
-	}
-}
-
-// nextBody writes into body a request of up to size records taken from the
-// budget, each written by entry, between head and "]}", and returns how
-// many it took (0: the budget is spent).
-func nextBody(b *budget, body *bytes.Buffer, head string, size int, entry func(body *bytes.Buffer, n int, i int64)) int {
-	body.Reset()
-	body.WriteString(head)
-	n := 0
-	for n < size {
-		i, ok := <-b.next
-		if !ok {
-			break
-		}
-		if n > 0 {
-			body.WriteByte(',')
-		}
-		entry(body, n, i)
-		n++
-	}
-	body.WriteString(`]}`)
-	return n
-}
-
-// post sends one request body.
-func post(ctx context.Context, cl *http.Client, url, contentType string, body []byte) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+// baselineOf is the native mode a mode is measured against ("" for a
+// native mode or an unknown one).
+func baselineOf(mode string) string {
+	s, err := lookup(mode)
 	if err != nil {
-		return nil, err
+		return ""
 	}
-	req.Header.Set("Content-Type", contentType)
-	return cl.Do(req)
+	return s.baseline
+}
+
+// isNative reports whether a mode is a native franz-go ceiling.
+func isNative(mode string) bool {
+	s, err := lookup(mode)
+	return err == nil && s.baseline == ""
+}
+
+// isRead reports whether a mode reads (its rate is a reader's).
+func isRead(mode string) bool {
+	s, err := lookup(mode)
+	return err == nil && (s.kind == kindConsume || s.kind == kindE2E)
+}
+
+// modeRun is one run of one mode: what it sends, where to, and what it
+// saw.
+type modeRun struct {
+	cfg     Config
+	w       *workload
+	cluster string // the proxy's cluster id
+	topic   string
+	nodes   *nodes
+	b       *budget
+	st      *stats
+	// rate is the run's target in records per second (0: as fast as
+	// it goes).
+	rate float64
+}
+
+// v3URL is the URL of the round topic's v3 endpoint path on the next
+// node.
+func (r *modeRun) v3URL(path string) string {
+	return r.nodes.next() + "/v3/clusters/" + r.cluster + "/topics/" + r.topic + path
 }

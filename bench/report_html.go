@@ -50,15 +50,14 @@ svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 }
 
 func runSummary(cfg Config, at time.Time) string {
-	return fmt.Sprintf("%s: %d-byte records, %s, %d connections, batch %d, topic %s, median of %d round(s)",
-		at.UTC().Format("2006-01-02 15:04 MST"), cfg.RecordSize, keyed(cfg.Keyed), cfg.Connections, cfg.BatchSize, cfg.Topic, max(cfg.Rounds, 1))
+	return at.UTC().Format("2006-01-02 15:04 MST") + ": " + summary(cfg)
 }
 
-// splitModes separates produce modes from consume modes: their rates
+// splitModes separates produce modes from read modes: their rates
 // differ by an order of magnitude, so they get charts of their own.
 func splitModes(results []Result) (produce, consume []Result) {
 	for _, r := range results {
-		if r.Mode == ModeV2Read || r.Mode == ModeNativeRead {
+		if isRead(r.Mode) {
 			consume = append(consume, r)
 		} else {
 			produce = append(produce, r)
@@ -66,9 +65,6 @@ func splitModes(results []Result) (produce, consume []Result) {
 	}
 	return produce, consume
 }
-
-// native reports whether a mode is a native franz-go ceiling.
-func native(mode string) bool { return mode == ModeNative || mode == ModeNativeRead }
 
 // modeColor gives each proxy mode its colour; the native ceilings are dark
 // grey (and dashed where they are lines).
@@ -82,8 +78,16 @@ func modeColor(mode string) string {
 		return "#d62728"
 	case ModeV2:
 		return "#2ca02c"
+	case ModeV3Single:
+		return "#17becf"
+	case ModeV3SingleH2:
+		return "#8c564b"
 	case ModeV2Read:
 		return "#9467bd"
+	case ModeV2ReadLowLatency:
+		return "#e377c2"
+	case ModeV2E2E:
+		return "#bcbd22"
 	}
 	return "#444444"
 }
@@ -139,11 +143,11 @@ func timelineChart(results []Result) string {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(p.Seconds), y(p.RecordsPerSec)))
 		}
 		dash := ""
-		if native(r.Mode) {
+		if isNative(r.Mode) {
 			dash = ` stroke-dasharray="6 4"`
 		}
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`+"\n", modeColor(r.Mode), dash, strings.Join(pts, " "))
-		legend(&b, i, r.Mode, native(r.Mode))
+		legend(&b, i, r.Label(), modeColor(r.Mode), isNative(r.Mode))
 	}
 	b.WriteString("</svg>\n")
 	return b.String()
@@ -152,12 +156,8 @@ func timelineChart(results []Result) string {
 // throughputChart draws each mode's records/s as a horizontal bar, with
 // its fraction of the native ceiling of its kind.
 func throughputChart(results []Result) string {
-	ceiling := make(map[string]float64)
 	var maxV float64
 	for _, r := range results {
-		if native(r.Mode) {
-			ceiling[r.Mode] = r.RecordsPerSec
-		}
 		maxV = math.Max(maxV, r.RecordsPerSec)
 	}
 	if maxV == 0 {
@@ -177,25 +177,17 @@ func throughputChart(results []Result) string {
 	}
 	for i, r := range results {
 		top := float64(padT + i*rowH + 5)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" font-size="13" fill="#222">%s</text>`+"\n", padL+34, top+15, html.EscapeString(r.Mode))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" font-size="13" fill="#222">%s</text>`+"\n", padL+34, top+15, html.EscapeString(r.Label()))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="20" fill="%s"/>`+"\n", x(0), top, x(r.RecordsPerSec)-x(0), modeColor(r.Mode))
 		label := human(r.RecordsPerSec) + " rec/s"
-		if c := ceiling[ceilingOf(r.Mode)]; !native(r.Mode) && c > 0 {
-			label += fmt.Sprintf(" · %.2f of native", r.RecordsPerSec/c)
+		if base := baselineResult(results, r); base != nil && r.TargetRate == 0 && base.RecordsPerSec > 0 {
+			label += fmt.Sprintf(" · %.2f of %s", r.RecordsPerSec/base.RecordsPerSec, base.Mode)
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" fill="#222">%s</text>`+"\n", x(r.RecordsPerSec)+6, top+15, html.EscapeString(label))
 	}
 	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" %s>records/s (median round)</text>`+"\n", x(maxV/2), h-6, tickFont)
 	b.WriteString("</svg>\n")
 	return b.String()
-}
-
-// ceilingOf is the native mode a mode is measured against.
-func ceilingOf(mode string) string {
-	if mode == ModeV2Read {
-		return ModeNativeRead
-	}
-	return ModeNative
 }
 
 // latencyChart draws p50, p99 and p999 of each mode as grouped bars on a
@@ -236,10 +228,10 @@ func latencyChart(results []Result) string {
 		for j, v := range []float64{r.LatencyP50Ms, r.LatencyP99Ms, r.LatencyP999Ms} {
 			bx := gx + float64(j)*(barW+barGap)
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="%s"><title>%s p%s: %.2f ms</title></rect>`+"\n",
-				bx, y(v), barW, padT+plotH-y(v), modeColor(r.Mode), opacity[j], html.EscapeString(r.Mode), []string{"50", "99", "999"}[j], v)
+				bx, y(v), barW, padT+plotH-y(v), modeColor(r.Mode), opacity[j], html.EscapeString(r.Label()), []string{"50", "99", "999"}[j], v)
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="10" fill="#333">%s</text>`+"\n", bx+barW/2, y(v)-3, human(v))
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="13" fill="#222">%s</text>`+"\n", gx+groupW/2, padT+plotH+18, html.EscapeString(r.Mode))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="13" fill="#222">%s</text>`+"\n", gx+groupW/2, padT+plotH+18, html.EscapeString(r.Label()))
 	}
 	for j, p := range []string{"p50", "p99", "p999"} {
 		ly := padT + 10 + j*22
@@ -261,30 +253,34 @@ func axes(b *strings.Builder, yTitle, xTitle string) {
 }
 
 // legend draws the i-th entry of a line chart's legend.
-func legend(b *strings.Builder, i int, mode string, dashed bool) {
+func legend(b *strings.Builder, i int, label, color string, dashed bool) {
 	dash := ""
 	if dashed {
 		dash = ` stroke-dasharray="6 4"`
 	}
 	ly := padT + 10 + i*22
 	fmt.Fprintf(b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="%s" stroke-width="3"%s/><text x="%d" y="%d" font-size="13" fill="#222">%s</text>`+"\n",
-		legendX, legendX+24, ly, ly, modeColor(mode), dash, legendX+30, ly+4, html.EscapeString(mode))
+		legendX, legendX+24, ly, ly, color, dash, legendX+30, ly+4, html.EscapeString(label))
 }
 
-// resultsTable is WriteTable's table in HTML.
+// resultsTable is WriteTable's table in HTML, and its comparisons.
 func resultsTable(results []Result) string {
 	var b strings.Builder
-	b.WriteString("<table><tr><th>mode</th><th>records</th><th>records/s</th><th>MB/s</th><th>p50 ms</th><th>p99 ms</th><th>p999 ms</th><th>errors</th><th>proxy CPU s</th><th>proxy peak RSS MiB</th></tr>\n")
+	b.WriteString("<table><tr><th>mode</th><th>records</th><th>records/s</th><th>MB/s</th><th>p50 ms</th><th>p99 ms</th><th>p999 ms</th><th>errors</th><th>proxy CPU s</th><th>proxy CPU µs/rec</th><th>proxy peak RSS MiB</th></tr>\n")
 	for _, r := range results {
-		cpu, rss := "-", "-"
-		if r.ProxyCPUSeconds != nil {
-			cpu, rss = fmt.Sprintf("%.1f", *r.ProxyCPUSeconds), fmt.Sprintf("%.0f", *r.ProxyPeakRSSMiB)
-		}
-		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%.0f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-			html.EscapeString(r.Mode), r.Records, r.RecordsPerSec, r.MBPerSec, r.LatencyP50Ms, r.LatencyP99Ms, r.LatencyP999Ms,
-			html.EscapeString(errorsByCode(r.Errors)), cpu, rss)
+		cpu, perRec, rss := proxyColumns(r)
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%.0f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+			html.EscapeString(r.Label()), r.Records, r.RecordsPerSec, r.MBPerSec, r.LatencyP50Ms, r.LatencyP99Ms, r.LatencyP999Ms,
+			html.EscapeString(errorsByCode(r.Errors)), cpu, perRec, rss)
 	}
 	b.WriteString("</table>\n")
+	if lines := comparisons(results); len(lines) > 0 {
+		b.WriteString("<ul>\n")
+		for _, l := range lines {
+			fmt.Fprintf(&b, "<li>%s</li>\n", html.EscapeString(l))
+		}
+		b.WriteString("</ul>\n")
+	}
 	return b.String()
 }
 

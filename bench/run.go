@@ -3,7 +3,8 @@ package bench
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,41 +16,36 @@ import (
 
 	json "github.com/goccy/go-json"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"golang.org/x/time/rate"
-)
-
-// Modes are the workloads the harness knows.
-const (
-	ModeV3Stream = "v3-stream" // streaming produce, one long request per connection
-	ModeV3Batch  = "v3-batch"  // records:batch requests
-	// ModeV3Avro is v3 streaming with Avro values: a record schema of one
-	// string field, given raw in every record (registered once, then
-	// served from the proxy's cache), so that it measures the Avro path
-	// and the registry client's caches. The proxy needs a Schema Registry.
-	ModeV3Avro     = "v3-stream-avro"
-	ModeNative     = "native"         // the same records straight to Kafka with franz-go
-	ModeV2         = "v2-produce"     // v2 produce requests of BatchSize records
-	ModeV2Read     = "v2-consume"     // v2 consumer instances in one group drain what the run produced
-	ModeNativeRead = "native-consume" // a franz-go group consumer drains the same
 )
 
 // Config is one run of the harness.
 type Config struct {
-	// URL is the proxy's base URL, e.g. http://localhost:8082.
-	URL string
-	// Bootstrap are the brokers the native mode (and topic creation) use.
+	// URLs are the base URLs of the proxy's nodes, e.g.
+	// http://localhost:8082: requests are spread over them round-robin.
+	URLs []string
+	// Bootstrap are the brokers the native modes (and topic creation) use.
 	Bootstrap []string
-	// Topic is produced to; Partitions is its partition count when the
-	// harness creates it.
+	// Topic names the topics: with Bootstrap, each round produces to a
+	// topic of its own, Topic-<run>-<round>, created with Partitions
+	// partitions and deleted after the round (unless KeepTopics); without,
+	// every round produces to Topic itself.
 	Topic      string
 	Partitions int32
+	KeepTopics bool
 	// Modes run one after the other.
 	Modes []string
-	// Connections are the concurrent HTTP connections (or, for native,
-	// the concurrent producers of records).
+	// Connections are the concurrent HTTP clients (for v3-single, the
+	// requests in flight; for native-sync, the producing goroutines).
 	Connections int
-	// BatchSize is the records per records:batch request.
+	// Instances are the v2 consumer instances of the v2 read modes (0:
+	// Connections).
+	Instances int
+	// H2Connections are the HTTP/2 connections v3-single-h2 multiplexes
+	// its Connections clients over.
+	H2Connections int
+	// BatchSize is the records per records:batch or v2 produce request.
 	BatchSize int
 	// RecordSize is the value size in bytes; Keyed adds a key per record.
 	RecordSize int
@@ -58,168 +54,261 @@ type Config struct {
 	// no bound of that kind; at least one must be set).
 	Duration time.Duration
 	Records  int64
-	// Rate is the target records per second over all connections (0: as
-	// fast as possible).
+	// Rate holds the produce modes at this many records per second over
+	// all connections (a request per record for v3-single), open-loop,
+	// their latency counted from when each record was due (0: as fast as
+	// they go).
 	Rate int
+	// E2ERate is the records per second the end-to-end modes send (0:
+	// DefaultE2ERate).
+	E2ERate int
+	// HalfLoad runs the produce modes again, after their rounds at full
+	// speed, at half the records per second they reached.
+	HalfLoad bool
 	// Rounds runs the modes this many times, interleaved, and reports each
 	// mode's median round (0 or 1: once).
 	Rounds int
+	// Native tunes the asynchronous native baseline.
+	Native NativeConfig
 	// Progress receives a line a second; nil for none.
 	Progress io.Writer
 }
 
-// workload is what every mode produces: the same values, from a pool of
-// random ones rendered once, so that generating them costs the harness
-// nothing. The pool is larger than a producer batch, so that compression
-// cannot find the repeats and flatter the numbers.
-type workload struct {
-	cfg     Config
-	cluster string // the proxy's cluster id, which its v3 paths name
-	values  [][]byte
-	records []string // the same records as v3 produce JSON
-	avro    []string // and as v3 produce JSON of Avro values
-	v2      []string // and as v2 binary produce records
-}
-
-func newWorkload(cfg Config) *workload {
-	w := &workload{cfg: cfg}
-	n := max(64, (4<<20)/max(cfg.RecordSize, 1))
-	for i := range n {
-		v := make([]byte, cfg.RecordSize)
-		rand.Read(v)
-		w.values = append(w.values, v)
-		var b strings.Builder
-		b.WriteString(`{`)
-		if cfg.Keyed {
-			b.WriteString(`"key":{"type":"STRING","data":"`)
-			b.WriteString(key(int64(i)))
-			b.WriteString(`"},`)
-		}
-		b.WriteString(`"value":{"type":"BINARY","data":"`)
-		b.WriteString(base64.StdEncoding.EncodeToString(v))
-		b.WriteString(`"}}`)
-		w.records = append(w.records, b.String())
-		w.avro = append(w.avro, avroRecord(v, cfg.Keyed, i))
-		v2 := `{"value":"` + base64.StdEncoding.EncodeToString(v) + `"`
-		if cfg.Keyed {
-			v2 += `,"key":"` + base64.StdEncoding.EncodeToString([]byte(key(int64(i)))) + `"`
-		}
-		w.v2 = append(w.v2, v2+"}")
-	}
-	return w
-}
-
-// avroSchema is the value schema of ModeV3Avro, as a JSON string.
-const avroSchema = `"{\"type\":\"record\",\"name\":\"BenchRecord\",\"namespace\":\"kafka_rest_bench\",\"fields\":[{\"name\":\"payload\",\"type\":\"string\"}]}"`
-
-// avroRecord is a v3 produce record of ModeV3Avro whose payload is the
-// value's random bytes as base64, cut to the value's size so that the Avro
-// value is about as large as the binary modes' values.
-func avroRecord(v []byte, keyed bool, i int) string {
-	var b strings.Builder
-	b.WriteString(`{`)
-	if keyed {
-		b.WriteString(`"key":{"type":"STRING","data":"`)
-		b.WriteString(key(int64(i)))
-		b.WriteString(`"},`)
-	}
-	b.WriteString(`"value":{"type":"AVRO","schema":` + avroSchema + `,"data":{"payload":"`)
-	b.WriteString(base64.StdEncoding.EncodeToString(v)[:len(v)])
-	b.WriteString(`"}}}`)
-	return b.String()
-}
-
-// key is the key of record i: a thousand distinct keys.
-func key(i int64) string { return "key-" + strconv.FormatInt(i%1000, 10) }
-
-// json returns the i-th record as v3 produce JSON.
-func (w *workload) json(i int64) string { return w.records[i%int64(len(w.records))] }
-
-// avroJSON returns the i-th record as v3 produce JSON with an Avro value.
-func (w *workload) avroJSON(i int64) string { return w.avro[i%int64(len(w.avro))] }
-
-// kgoRecord returns the i-th record for the native mode: the same key and
-// value as json(i).
-func (w *workload) kgoRecord(i int64) *kgo.Record {
-	j := i % int64(len(w.values))
-	r := &kgo.Record{Topic: w.cfg.Topic, Value: w.values[j]}
-	if w.cfg.Keyed {
-		r.Key = []byte(key(j))
-	}
-	return r
-}
-
-// budget hands out record numbers until the mode's bound is reached.
-type budget struct {
-	deadline time.Time
-	max      int64
-	next     chan int64
-	limiter  *rate.Limiter
-}
-
-func newBudget(ctx context.Context, cfg Config) *budget {
-	b := &budget{max: cfg.Records, next: make(chan int64, 1024)}
-	if cfg.Duration > 0 {
-		b.deadline = time.Now().Add(cfg.Duration)
-	}
-	if cfg.Rate > 0 {
-		b.limiter = rate.NewLimiter(rate.Limit(cfg.Rate), max(1, cfg.Rate/100))
-	}
-	go func() {
-		defer close(b.next)
-		for i := int64(0); b.max == 0 || i < b.max; i++ {
-			if !b.deadline.IsZero() && time.Now().After(b.deadline) {
-				return
-			}
-			if b.limiter != nil && b.limiter.Wait(ctx) != nil {
-				return
-			}
-			select {
-			case b.next <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return b
-}
-
-// Run runs every mode of cfg in turn and returns their results. sample, if
-// not nil, is called around each mode to measure the proxy process.
-func Run(ctx context.Context, cfg Config, proxy *Process) ([]Result, error) {
+func (cfg Config) validate() ([]modeSpec, error) {
 	if cfg.Duration <= 0 && cfg.Records <= 0 {
 		return nil, fmt.Errorf("bench: set a duration or a record count")
 	}
-	if len(cfg.Bootstrap) > 0 {
-		if err := ensureTopic(ctx, cfg); err != nil {
-			return nil, err
-		}
+	if len(cfg.URLs) == 0 {
+		return nil, fmt.Errorf("bench: no proxy URL")
 	}
-	w := newWorkload(cfg)
-	if slices.ContainsFunc(cfg.Modes, func(m string) bool { return m == ModeV3Stream || m == ModeV3Batch || m == ModeV3Avro }) {
-		id, err := proxyCluster(ctx, cfg.URL)
+	if cfg.Connections < 1 {
+		return nil, fmt.Errorf("bench: --connections must be at least 1, got %d", cfg.Connections)
+	}
+	if cfg.Rate < 0 || cfg.E2ERate < 0 || cfg.Instances < 0 {
+		return nil, fmt.Errorf("bench: --rate, --e2e-rate and --instances must not be negative")
+	}
+	if cfg.Rate > 0 && cfg.HalfLoad {
+		return nil, fmt.Errorf("bench: --rate and --half-load both set the rate: give one")
+	}
+	var out []modeSpec
+	for _, m := range cfg.Modes {
+		s, err := lookup(m)
 		if err != nil {
 			return nil, err
 		}
-		w.cluster = id
+		if s.brokers && len(cfg.Bootstrap) == 0 {
+			return nil, fmt.Errorf("bench: mode %s needs the brokers' addresses (--bootstrap)", m)
+		}
+		if s.kind == kindE2E && cfg.RecordSize < stampSize {
+			return nil, fmt.Errorf("bench: mode %s needs records of at least %d bytes (--record-size) to carry their send time", m, stampSize)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// instances is how many v2 consumer instances the read modes run.
+func (cfg Config) instances() int {
+	if cfg.Instances > 0 {
+		return cfg.Instances
+	}
+	return cfg.Connections
+}
+
+// harness runs rounds of modes.
+type harness struct {
+	cfg   Config
+	w     *workload
+	nodes *nodes
+	proxy *Process
+	adm   *kadm.Client // nil without Bootstrap
+	runID string
+	round int
+	// cluster is the proxy's cluster id, which its v3 paths name.
+	cluster string
+}
+
+// Run runs every mode of cfg in turn, Rounds times interleaved, then, with
+// HalfLoad, the produce modes at half their speed, and returns each mode's
+// median round. proxy, if not nil, is the proxy process whose CPU and
+// memory each mode reports. On an error it returns what it measured so
+// far.
+func Run(ctx context.Context, cfg Config, proxy *Process) ([]Result, error) {
+	modes, err := cfg.validate()
+	if err != nil {
+		return nil, err
+	}
+	var id [3]byte
+	rand.Read(id[:])
+	h := &harness{cfg: cfg, w: newWorkload(cfg), nodes: newNodes(cfg.URLs), proxy: proxy, runID: hex.EncodeToString(id[:])}
+	if len(cfg.Bootstrap) > 0 {
+		cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Bootstrap...))
+		if err != nil {
+			return nil, err
+		}
+		defer cl.Close()
+		h.adm = kadm.NewClient(cl)
+	}
+	if err := h.preflight(ctx, modes); err != nil {
+		return nil, err
 	}
 	// Rounds interleave the modes, so that a machine whose speed drifts
 	// (a shared VM) slows every mode alike; each mode reports its median
 	// round.
-	rounds := make(map[string][]Result)
+	full := make(map[string][]Result)
 	for range max(cfg.Rounds, 1) {
-		for _, mode := range cfg.Modes {
-			res, err := runMode(ctx, cfg, w, mode, proxy)
-			if err != nil {
-				return medians(cfg.Modes, rounds), err
-			}
-			rounds[mode] = append(rounds[mode], res)
+		err := h.runRound(ctx, modes, func(s modeSpec) float64 { return h.rateOf(s) }, full)
+		if err != nil {
+			return medians(cfg.Modes, full), err
 		}
 	}
-	return medians(cfg.Modes, rounds), nil
+	out := medians(cfg.Modes, full)
+	if !cfg.HalfLoad {
+		return out, nil
+	}
+	half := make(map[string]float64)
+	var halfModes []modeSpec
+	var names []string
+	for _, r := range out {
+		s, _ := lookup(r.Mode)
+		if (s.kind == kindStream || s.kind == kindSingle) && r.RecordsPerSec >= 2 {
+			half[r.Mode] = r.RecordsPerSec / 2
+			halfModes = append(halfModes, s)
+			names = append(names, r.Mode)
+		}
+	}
+	halves := make(map[string][]Result)
+	for range max(cfg.Rounds, 1) {
+		err := h.runRound(ctx, halfModes, func(s modeSpec) float64 { return half[s.name] }, halves)
+		if err != nil {
+			return append(out, markHalf(medians(names, halves))...), err
+		}
+	}
+	return append(out, markHalf(medians(names, halves))...), nil
 }
 
-// medians picks, for each mode in order, its round of median throughput.
+func markHalf(rs []Result) []Result {
+	for i := range rs {
+		rs[i].HalfLoad = true
+	}
+	return rs
+}
+
+// rateOf is the rate a mode runs at in a full-speed round.
+func (h *harness) rateOf(s modeSpec) float64 {
+	switch s.kind {
+	case kindConsume:
+		return 0
+	case kindE2E:
+		if h.cfg.E2ERate > 0 {
+			return float64(h.cfg.E2ERate)
+		}
+		return DefaultE2ERate
+	}
+	return float64(h.cfg.Rate)
+}
+
+// runRound runs modes once each, at the rates rateOf gives, on a topic of
+// the round's own, and adds their results to into.
+func (h *harness) runRound(ctx context.Context, modes []modeSpec, rateOf func(modeSpec) float64, into map[string][]Result) (err error) {
+	topic := h.cfg.Topic
+	if h.adm != nil {
+		h.round++
+		topic = h.cfg.Topic + "-" + h.runID + "-" + strconv.Itoa(h.round)
+		if err := createTopic(ctx, h.adm, topic, h.cfg.Partitions); err != nil {
+			return err
+		}
+		if !h.cfg.KeepTopics {
+			// A round writes gigabytes: the broker's disk must not fill.
+			defer func() {
+				if derr := deleteTopic(ctx, h.adm, topic); derr != nil {
+					err = errors.Join(err, derr)
+				}
+			}()
+		}
+		if needsFill(modes) {
+			if _, err := h.runMode(ctx, modeSpec{name: "fill", kind: kindStream, run: runNative}, topic, 0); err != nil {
+				return fmt.Errorf("bench: filling the topic for the consume modes: %w", err)
+			}
+		}
+	}
+	for _, s := range modes {
+		res, err := h.runMode(ctx, s, topic, rateOf(s))
+		if err != nil {
+			return err
+		}
+		into[s.name] = append(into[s.name], res)
+	}
+	return nil
+}
+
+// needsFill reports whether a consume mode would run before any mode that
+// writes the round's topic: the harness then fills it first.
+func needsFill(modes []modeSpec) bool {
+	for _, s := range modes {
+		switch s.kind {
+		case kindStream, kindSingle:
+			return false
+		case kindConsume:
+			return true
+		}
+	}
+	return false
+}
+
+// runMode runs one mode once, on topic, at rate records per second (0:
+// as fast as it goes).
+func (h *harness) runMode(ctx context.Context, s modeSpec, topic string, rate float64) (Result, error) {
+	st := newStats()
+	var before ProcessStats
+	if h.proxy != nil {
+		before, _ = h.proxy.Stats()
+		h.proxy.ResetPeak()
+	}
+	label := s.name
+	if rate > 0 && s.kind != kindE2E {
+		label += "@" + human(rate) + "/s"
+	}
+	stopSampling := sample(h.cfg.Progress, label, st)
+	budgetRate := rate
+	if s.kind == kindConsume {
+		budgetRate = 0
+	}
+	r := &modeRun{cfg: h.cfg, w: h.w, cluster: h.cluster, topic: topic, nodes: h.nodes, st: st, rate: rate,
+		b: newBudget(h.cfg.Records, h.cfg.Duration, budgetRate)}
+	err := s.run(ctx, r)
+	elapsed := st.since()
+	timeline := stopSampling()
+	if err != nil {
+		return Result{}, fmt.Errorf("bench: mode %s: %w", s.name, err)
+	}
+	res := st.result(s.name, elapsed)
+	res.Timeline = timeline
+	res.Baseline = s.baseline
+	res.TargetRate = rate
+	if h.proxy != nil && s.baseline != "" {
+		after, _ := h.proxy.Stats()
+		cpu := (after.CPU - before.CPU).Seconds()
+		peak := float64(h.proxy.Peak()) / (1 << 20)
+		res.ProxyCPUSeconds, res.ProxyPeakRSSMiB = &cpu, &peak
+		res.ProxyCPUMicrosPerRecord = cpuPerRecord(cpu, res.Records)
+	}
+	return res, nil
+}
+
+// cpuPerRecord is the proxy's CPU time per record, in microseconds (nil
+// when there were no records).
+func cpuPerRecord(cpuSeconds float64, records int64) *float64 {
+	if records <= 0 {
+		return nil
+	}
+	us := cpuSeconds * 1e6 / float64(records)
+	return &us
+}
+
+// medians picks, for each mode in order, its median round: by throughput
+// at full speed, by p99 latency at a fixed rate (where the throughput is
+// the rate).
 func medians(modes []string, rounds map[string][]Result) []Result {
 	var out []Result
 	for _, mode := range modes {
@@ -227,7 +316,12 @@ func medians(modes []string, rounds map[string][]Result) []Result {
 		if len(rs) == 0 {
 			continue
 		}
-		sort.Slice(rs, func(i, j int) bool { return rs[i].RecordsPerSec < rs[j].RecordsPerSec })
+		sort.Slice(rs, func(i, j int) bool {
+			if rs[i].TargetRate > 0 {
+				return rs[i].LatencyP99Ms < rs[j].LatencyP99Ms
+			}
+			return rs[i].RecordsPerSec < rs[j].RecordsPerSec
+		})
 		m := rs[len(rs)/2]
 		m.Rounds = len(rs)
 		out = append(out, m)
@@ -235,80 +329,87 @@ func medians(modes []string, rounds map[string][]Result) []Result {
 	return out
 }
 
-// runMode runs one mode once.
-func runMode(ctx context.Context, cfg Config, w *workload, mode string, proxy *Process) (Result, error) {
-	var run func(context.Context, *workload, *budget, *stats) error
-	switch mode {
-	case ModeV3Stream:
-		run = runStream
-	case ModeV3Batch:
-		run = runBatch
-	case ModeV3Avro:
-		run = runStreamAvro
-	case ModeV2:
-		run = runV2Produce
-	case ModeNative, ModeNativeRead:
-		if len(cfg.Bootstrap) == 0 {
-			return Result{}, fmt.Errorf("bench: mode %s needs the brokers' addresses (--bootstrap)", mode)
+// createTopic creates topic with partitions partitions, unless it exists,
+// and waits until the brokers' metadata shows a leader for each: a record
+// sent before that may be refused as for an unknown topic, and a fresh
+// topic's first mode would measure the wait.
+func createTopic(ctx context.Context, adm *kadm.Client, topic string, partitions int32) error {
+	resp, err := adm.CreateTopic(ctx, partitions, -1, nil, topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+		return fmt.Errorf("bench: creating topic %s: %w", topic, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		if ts, err := adm.ListTopics(ctx, topic); err == nil && topicReady(ts[topic]) {
+			return nil
 		}
-		run = runNative
-		if mode == ModeNativeRead {
-			run = runNativeConsume
+		select {
+		case <-time.After(100 * time.Millisecond):
+		case <-ctx.Done():
+			return fmt.Errorf("bench: topic %s has no leader for every partition after 30s", topic)
 		}
-	case ModeV2Read:
-		run = runV2Consume
-	default:
-		return Result{}, fmt.Errorf("bench: unknown mode %q (want %s)", mode,
-			strings.Join([]string{ModeV3Stream, ModeV3Batch, ModeV3Avro, ModeV2, ModeNative, ModeV2Read, ModeNativeRead}, ", "))
 	}
-	st := newStats()
-	var before ProcessStats
-	if proxy != nil {
-		before, _ = proxy.Stats()
-		proxy.ResetPeak()
-	}
-	stopSampling := sample(cfg.Progress, mode, st)
-	start := time.Now()
-	err := run(ctx, w, newBudget(ctx, cfg), st)
-	elapsed := time.Since(start)
-	timeline := stopSampling()
-	if err != nil {
-		return Result{}, fmt.Errorf("bench: mode %s: %w", mode, err)
-	}
-	res := st.result(mode, elapsed)
-	res.Timeline = timeline
-	if proxy != nil && mode != ModeNative && mode != ModeNativeRead {
-		after, _ := proxy.Stats()
-		cpu := (after.CPU - before.CPU).Seconds()
-		peak := float64(proxy.Peak()) / (1 << 20)
-		res.ProxyCPUSeconds, res.ProxyPeakRSSMiB = &cpu, &peak
-	}
-	return res, nil
 }
 
-// ensureTopic creates the topic if it does not exist.
-func ensureTopic(ctx context.Context, cfg Config) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Bootstrap...))
-	if err != nil {
-		return err
+// topicReady reports whether every partition of a topic has a leader.
+func topicReady(t kadm.TopicDetail) bool {
+	if t.Err != nil || len(t.Partitions) == 0 {
+		return false
 	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	topics, err := adm.ListTopics(ctx, cfg.Topic)
-	if err != nil {
-		return fmt.Errorf("bench: listing topics: %w", err)
+	for _, p := range t.Partitions {
+		if p.Err != nil || p.Leader < 0 {
+			return false
+		}
 	}
-	if topics.Has(cfg.Topic) {
-		return nil
-	}
-	resp, err := adm.CreateTopic(ctx, cfg.Partitions, -1, nil, cfg.Topic)
+	return true
+}
+
+// deleteTopic deletes topic, even when ctx has ended.
+func deleteTopic(ctx context.Context, adm *kadm.Client, topic string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	resp, err := adm.DeleteTopic(ctx, topic)
 	if err == nil {
 		err = resp.Err
 	}
 	if err != nil {
-		return fmt.Errorf("bench: creating topic %s: %w", cfg.Topic, err)
+		return fmt.Errorf("bench: deleting topic %s (delete it by hand: it holds what the round wrote): %w", topic, err)
 	}
 	return nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// preflight checks what the modes need of the nodes before any of them
+// sends a record: HTTP/2 for v3-single-h2, and the id of the cluster the
+// v3 paths name (from the brokers when the harness reaches them, so that
+// the nodes see only the modes' own requests).
+func (h *harness) preflight(ctx context.Context, modes []modeSpec) error {
+	if slices.ContainsFunc(modes, func(s modeSpec) bool { return s.name == ModeV3SingleH2 }) {
+		for _, u := range h.nodes.urls {
+			if err := probeH2C(ctx, u); err != nil {
+				return err
+			}
+		}
+	}
+	if !slices.ContainsFunc(modes, func(s modeSpec) bool { return strings.HasPrefix(s.name, "v3-") }) {
+		return nil
+	}
+	if h.adm != nil {
+		md, err := h.adm.BrokerMetadata(ctx)
+		if err != nil {
+			return fmt.Errorf("bench: asking the brokers their cluster id: %w", err)
+		}
+		h.cluster = md.Cluster
+		return nil
+	}
+	id, err := proxyCluster(ctx, h.nodes.urls[0])
+	h.cluster = id
+	return err
 }
 
 // proxyCluster asks the proxy at url the id of its cluster: its v3
@@ -333,13 +434,3 @@ func proxyCluster(ctx context.Context, url string) (string, error) {
 	}
 	return out.Data[0].ClusterID, nil
 }
-
-// httpClient is tuned for a handful of long connections.
-func httpClient(conns int) *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
-		WriteBufferSize: 64 << 10, ReadBufferSize: 64 << 10,
-	}}
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -22,6 +22,20 @@ func newStats() *stats {
 	return &stats{errors: make(map[int]int64), started: time.Now()}
 }
 
+// restart starts the clock again: what came before was setting up.
+func (s *stats) restart() {
+	s.mu.Lock()
+	s.started = time.Now()
+	s.mu.Unlock()
+}
+
+// since is the time since the clock started.
+func (s *stats) since() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Since(s.started)
+}
+
 // ok records n successes of size value bytes each, every one with latency.
 func (s *stats) ok(n, size int, latency time.Duration) {
 	s.mu.Lock()
@@ -86,8 +100,30 @@ type Result struct {
 	Errors          map[string]int64 `json:"errors_by_code"`
 	ProxyCPUSeconds *float64         `json:"proxy_cpu_seconds,omitempty"`
 	ProxyPeakRSSMiB *float64         `json:"proxy_peak_rss_mib,omitempty"`
+	// ProxyCPUMicrosPerRecord is the proxy's CPU time per record (per
+	// request, for one record per request), in microseconds.
+	ProxyCPUMicrosPerRecord *float64 `json:"proxy_cpu_us_per_record,omitempty"`
+	// Baseline is the native mode this one is measured against; empty for
+	// a native mode.
+	Baseline string `json:"baseline,omitempty"`
+	// TargetRate is the records per second the mode was held at (0: as
+	// fast as it went); HalfLoad, that it was half of its own maximum.
+	TargetRate float64 `json:"target_rate,omitempty"`
+	HalfLoad   bool    `json:"half_load,omitempty"`
 	// Timeline is the throughput over the run, every quarter second.
 	Timeline []Point `json:"timeline"`
+}
+
+// Label names the row of a result: its mode, and the rate it was held
+// at, if any.
+func (r Result) Label() string {
+	switch {
+	case r.HalfLoad:
+		return r.Mode + " @ " + human(r.TargetRate) + "/s (half)"
+	case r.TargetRate > 0:
+		return r.Mode + " @ " + human(r.TargetRate) + "/s"
+	}
+	return r.Mode
 }
 
 // result closes the books after elapsed.
