@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/buildinfo"
 )
 
 // Config bounds the metrics.
@@ -52,6 +54,7 @@ func New(cfg Config) *Metrics {
 		return set.NewCounter(`kafka_rest_consumed_records_total{group="` + group + `"}`)
 	})
 	m.newClientHooks()
+	registerBuildInfo(set, buildinfo.Read())
 	return m
 }
 
