@@ -23,6 +23,7 @@ import (
 
 	"github.com/kafka-rest-go/kafka-rest/bench"
 	"github.com/kafka-rest-go/kafka-rest/codec/schema"
+	"github.com/kafka-rest-go/kafka-rest/internal/buildinfo"
 )
 
 func main() {
@@ -42,6 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		startProxy = fs.String("start-proxy", "", "start this kafka-rest binary on a free port (with --bootstrap) and report its CPU and memory")
 		proxyEnv   = fs.String("proxy-env", "", "extra KAFKA_REST_* variables for --start-proxy, comma separated")
 		quiet      = fs.Bool("quiet", false, "no progress line each second")
+		version    = fs.Bool("version", false, "print the version, commit and Go version, and exit")
 	)
 	fs.StringVar(&cfg.URL, "url", "http://localhost:8082", "the proxy's base URL")
 	fs.StringVar(&cfg.Topic, "topic", "kafka-rest-bench", "topic to produce to (created if missing and --bootstrap is given)")
@@ -56,6 +58,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Rounds, "rounds", 1, "run the modes this many times, interleaved, and report each mode's median round (for noisy machines)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *version {
+		fmt.Fprint(stdout, buildinfo.Read().About("kafka-rest-bench"))
+		return 0
 	}
 	cfg.Partitions = int32(*partitions)
 	cfg.Modes = strings.Split(*modes, ",")

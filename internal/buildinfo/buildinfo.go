@@ -4,7 +4,8 @@
 // It reads what the Go toolchain stamps into every binary
 // (runtime/debug.ReadBuildInfo): the module version that go install
 // module@version records, and the vcs.* settings of a build inside a git
-// checkout. Values given at link time override them:
+// checkout. Values given at link time override them (LinkerFlags), as make
+// dist does, since the toolchain stamps nothing in a git worktree:
 //
 //	go build -ldflags "-X github.com/kafka-rest-go/kafka-rest/internal/buildinfo.version=v1.2.3"
 package buildinfo
@@ -20,9 +21,13 @@ import (
 // Link-time overrides (-ldflags -X). They are package variables because -X
 // can set nothing else; nothing in the program assigns them.
 var (
-	version string
-	commit  string
+	version    string
+	commit     string
+	commitTime string // RFC 3339
 )
+
+// pkgPath is this package's import path, which -X names.
+const pkgPath = "github.com/kafka-rest-go/kafka-rest/internal/buildinfo"
 
 // Devel is the version of a build the toolchain could not stamp: go run, go
 // test, or a build outside a git checkout.
@@ -53,7 +58,7 @@ func Read() Info {
 	if !ok {
 		bi = nil
 	}
-	return apply(From(bi), version, commit)
+	return apply(From(bi), version, commit, commitTime)
 }
 
 // From reads build information as the toolchain recorded it (nil for none),
@@ -93,15 +98,33 @@ func From(bi *debug.BuildInfo) Info {
 	return info
 }
 
-// apply puts link-time overrides over what the toolchain recorded.
-func apply(info Info, version, commit string) Info {
+// apply puts link-time overrides over what the toolchain recorded; a
+// version ending in +dirty marks the build as modified.
+func apply(info Info, version, commit, commitTime string) Info {
 	if version != "" {
 		info.Version = version
+		info.Modified = strings.HasSuffix(version, "+dirty")
 	}
 	if commit != "" {
 		info.Commit = commit
 	}
+	if t, err := time.Parse(time.RFC3339, commitTime); err == nil {
+		info.Time = t.UTC()
+	}
 	return info
+}
+
+// LinkerFlags returns the -ldflags arguments that stamp info's version,
+// commit and commit time into a build of kafka-rest.
+func LinkerFlags(info Info) string {
+	flags := "-X " + pkgPath + ".version=" + info.Version
+	if info.Commit != "" {
+		flags += " -X " + pkgPath + ".commit=" + info.Commit
+	}
+	if !info.Time.IsZero() {
+		flags += " -X " + pkgPath + ".commitTime=" + info.Time.UTC().Format(time.RFC3339)
+	}
+	return flags
 }
 
 // fromPseudo returns the commit prefix and time of a Go pseudo-version
@@ -140,9 +163,12 @@ func (i Info) Short() string {
 }
 
 // String is what kafka-rest --version prints.
-func (i Info) String() string {
+func (i Info) String() string { return i.About("kafka-rest") }
+
+// About is what a program's --version prints.
+func (i Info) About(program string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "kafka-rest %s\n", i.Version)
+	fmt.Fprintf(&b, "%s %s\n", program, i.Version)
 	commit := "unknown"
 	if i.Commit != "" {
 		commit = i.Commit

@@ -1,6 +1,8 @@
 package buildinfo
 
 import (
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -58,12 +60,31 @@ func TestFrom(t *testing.T) {
 
 func TestLinkTimeValuesWin(t *testing.T) {
 	info := From(&debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v0.0.0-20251202073959-fe23485abcde"}})
-	got := apply(info, "v9.9.9", "0123456789abcdef0123456789abcdef01234567")
-	if got.Version != "v9.9.9" || got.Commit != "0123456789abcdef0123456789abcdef01234567" || got.Time != info.Time {
+	got := apply(info, "v9.9.9", "0123456789abcdef0123456789abcdef01234567", "")
+	if got.Version != "v9.9.9" || got.Commit != "0123456789abcdef0123456789abcdef01234567" || got.Time != info.Time || got.Modified {
 		t.Errorf("apply: %+v", got)
 	}
-	if got := apply(info, "", ""); got != info {
+	if got := apply(info, "", "", ""); got != info {
 		t.Errorf("empty overrides changed %+v into %+v", info, got)
+	}
+}
+
+func TestLinkerFlagsStampABuild(t *testing.T) {
+	// A build the toolchain stamps nothing into (as in a git worktree):
+	// the flags say it all, as make dist gives them.
+	stamped := Info{Version: "v0.0.0-20251202073959-fe23485abcde+dirty", Commit: "fe23485abcdef0123456789abcdef0123456789a",
+		Time: time.Date(2025, 12, 2, 7, 39, 59, 0, time.UTC), Modified: true, GoVersion: runtime.Version()}
+	bin := filepath.Join(t.TempDir(), "printinfo")
+	build := exec.Command("go", "build", "-buildvcs=false", "-ldflags", LinkerFlags(stamped), "-o", bin, "./testdata/printinfo")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != stamped.String() {
+		t.Errorf("the stamped build says\n%s\nwant\n%s", out, stamped.String())
 	}
 }
 
