@@ -3,7 +3,11 @@
 #   make run     the proxy on :8082 with the embedded development Kafka
 #   make test    lint (and that nothing built is tracked), unit and embedded
 #                tests with the layout's rules, fuzzing (FUZZTIME per target),
-#                then the real-Kafka tier and its broker-fault tests
+#                the release artifacts and their checks, then the real-Kafka
+#                tier and its broker-fault tests
+#   make dist    release archives of every platform and SHA256SUMS in dist/
+#   make image   the OCI image (linux/amd64 and linux/arm64) in dist/image
+#   make deb     the Debian packages in dist/
 #
 # Everything the targets need (Go modules, staticcheck, the Kafka jars from
 # Maven Central) is fetched by the targets themselves.
@@ -20,7 +24,18 @@ GOTESTFLAGS ?=
 FUZZTIME    ?= 30000x
 FUZZFLAGS   ?=
 
-.PHONY: build run test test-unit fuzz test-integration lint bench kafka-start kafka-stop clean
+# Release artifacts go to DIST. The binaries are stamped with the version
+# (the v-tag of the commit, else a Go pseudo-version of it, +dirty for a
+# modified tree), the commit and its time, as the Go toolchain stamps a
+# clone (it stamps nothing in a worktree); VERSION=v1.2.3 overrides the
+# version. The release tooling is a module of its own (internal/release).
+DIST        ?= $(CURDIR)/dist
+VERSION     ?=
+RELEASE_TOOL = $(GO) -C internal/release run ./cmd/release -root $(CURDIR) -go $(GO) $(if $(VERSION),-version $(VERSION))
+RELEASE      = $(RELEASE_TOOL) -out $(DIST)
+
+.PHONY: build run test test-unit fuzz test-integration lint bench kafka-start kafka-stop clean \
+	dist image deb test-release release-linux release-darwin
 
 build:
 	$(GO) build -o $(BIN)/kafka-rest ./cmd/kafka-rest
@@ -30,7 +45,7 @@ build:
 run: build
 	$(BIN)/kafka-rest $(CONFIG)
 
-test: lint test-unit fuzz test-integration
+test: lint test-unit fuzz test-release test-integration
 
 # Unit tests and the embedded tier (the proxy over real HTTP against the
 # in-process cluster), with the race detector.
@@ -63,6 +78,34 @@ test-integration:
 	fi; \
 	.ci/kafka.sh stop; exit $$status
 
+# Static, reproducible binaries of both programs for one GOOS (its amd64
+# and arm64), in $(DIST)/bin/<os>_<arch>/: no cgo, no build paths, no build
+# time, only the commit's.
+release_bin = set -e; stamp="$$($(RELEASE_TOOL) ldflags)"; for arch in amd64 arm64; do \
+		echo "build $(1)/$$arch"; \
+		CGO_ENABLED=0 GOOS=$(1) GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $$stamp" \
+			-o $(DIST)/bin/$(1)_$$arch/ ./cmd/kafka-rest ./cmd/kafka-rest-bench; \
+	done
+release-linux:
+	$(call release_bin,linux)
+release-darwin:
+	$(call release_bin,darwin)
+
+dist: release-linux release-darwin
+	$(RELEASE) dist
+
+image: release-linux
+	$(RELEASE) image
+
+deb: release-linux
+	$(RELEASE) deb
+
+# Builds every artifact, then checks them: the archives' contents and
+# binaries, SHA256SUMS, the image's configuration and the binary run from
+# its unpacked file system, the packages installed into a scratch root.
+test-release: dist image deb
+	$(GO) -C internal/release test -count=1 -tags release . -args -dist $(DIST) -root $(CURDIR) $(if $(VERSION),-version $(VERSION))
+
 $(STATICCHECK):
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
@@ -75,6 +118,9 @@ lint: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags integration ./...
 	$(STATICCHECK) -tags 'integration brokerfaults' ./...
+	$(GO) -C internal/release vet ./...
+	$(GO) -C internal/release vet -tags release ./...
+	cd internal/release && $(STATICCHECK) ./... && $(STATICCHECK) -tags release ./...
 
 # The standard matrix against a real broker (started here unless one runs,
 # with the JVM's full JIT: the test tier's C1-only flags slow a broker under
@@ -105,4 +151,4 @@ kafka-stop:
 	.ci/kafka.sh stop
 
 clean:
-	rm -rf $(BIN) .ci/.kafka-run
+	rm -rf $(BIN) $(DIST) .ci/.kafka-run

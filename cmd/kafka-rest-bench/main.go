@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/bench"
+	"github.com/kafka-rest-go/kafka-rest/internal/buildinfo"
 	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
@@ -64,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		proxyEnv   = fs.String("proxy-env", "", "extra KAFKA_REST_* variables for --start-proxy, comma separated")
 		quiet      = fs.Bool("quiet", false, "no progress line each second")
 		cpuProfile = fs.String("cpuprofile", "", "write a CPU profile of the harness itself to this file (to see what the load generator costs)")
+		version    = fs.Bool("version", false, "print the version, commit and Go version, and exit")
 	)
 	fs.Var(&urls, "url", "the proxy's base URL; several nodes: repeat the flag or separate URLs by commas, requests go round-robin (default http://localhost:8082)")
 	fs.StringVar(&cfg.Topic, "topic", "kafka-rest-bench", "topic name; with --bootstrap each round produces to a new topic <topic>-<run>-<round>, deleted after the round")
@@ -88,6 +90,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	batchBytes := fs.Int("native-batch-bytes", int(cfg.Native.BatchMaxBytes), "native: max bytes of a partition's batch (0: franz-go's default)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *version {
+		fmt.Fprint(stdout, buildinfo.Read().About("kafka-rest-bench"))
+		return 0
 	}
 	if len(urls) == 0 {
 		urls = urlFlag{"http://localhost:8082"}

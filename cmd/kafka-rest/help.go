@@ -13,6 +13,9 @@ func usage(w io.Writer) {
 Usage:
   kafka-rest [path/to/kafka-rest.properties]
   kafka-rest --help
+  kafka-rest --version            the version, commit and Go version
+  kafka-rest --sample-properties  a kafka-rest.properties of every key,
+                                  commented out at its default
 
 The file is in Java properties format. Every key can also be set in the
 environment as KAFKA_REST_<KEY>: upper case, '.' as '_', '_' as '__' and '-'

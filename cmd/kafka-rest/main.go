@@ -6,7 +6,8 @@
 // Every key can also be set in the environment as KAFKA_REST_<KEY> (upper
 // case, dots as underscores), which wins over the file. Without
 // bootstrap.servers the proxy starts an embedded development Kafka cluster.
-// Run kafka-rest --help for every key.
+// Run kafka-rest --help for every key, kafka-rest --version for the build,
+// and kafka-rest --sample-properties for a file of every key at its default.
 package main
 
 import (
@@ -28,6 +29,7 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/http/guard"
+	"github.com/kafka-rest-go/kafka-rest/internal/buildinfo"
 	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
@@ -46,6 +48,15 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		switch {
 		case a == "-h" || a == "--help" || a == "-help":
 			usage(stdout)
+			return 0
+		case a == "--version" || a == "-version":
+			fmt.Fprint(stdout, buildinfo.Read())
+			return 0
+		case a == "--sample-properties":
+			if err := writeSampleProperties(stdout); err != nil {
+				fmt.Fprintf(stderr, "kafka-rest: %v\n", err)
+				return 1
+			}
 			return 0
 		case strings.HasPrefix(a, "-"):
 			fmt.Fprintf(stderr, "kafka-rest: unknown flag %s\n\n", a)

@@ -10,5 +10,6 @@
 //     cluster), only actors protoactor-go;
 //   - net/http's server types appear only under http, cmd, and the
 //     embedded development stack;
-//   - no package keeps mutable state at package level.
+//   - no package keeps mutable state at package level (a string the linker
+//     sets aside).
 package layout

@@ -91,7 +91,7 @@ func layer(rel string) int {
 		return 3
 	case rel == "kafka", rel == "codec/schema":
 		return 2
-	case rel == "codec":
+	case rel == "codec", rel == "internal/telemetry":
 		return 1
 	case strings.HasPrefix(rel, "internal/"):
 		return 0
@@ -205,8 +205,13 @@ func TestServerTypesOnlyWhereHTTPIsServed(t *testing.T) {
 }
 
 // constantVar reports whether a package-level var is state in name only: a
-// sentinel error, an embedded file, a compile-time interface check.
+// sentinel error, an embedded file, a compile-time interface check, or a
+// string the linker sets (-ldflags -X can set nothing else), which nothing
+// in the program assigns.
 func constantVar(gd *ast.GenDecl, spec *ast.ValueSpec) bool {
+	if linkerSet(gd, spec) {
+		return true
+	}
 	for _, doc := range []*ast.CommentGroup{gd.Doc, spec.Doc} {
 		if doc != nil && strings.Contains(doc.Text(), "go:embed") {
 			return true
@@ -237,6 +242,16 @@ func constantVar(gd *ast.GenDecl, spec *ast.ValueSpec) bool {
 		}
 	}
 	return len(spec.Values) > 0
+}
+
+// linkerSet reports whether spec is a string without a value that its
+// declaration's comment says -ldflags -X sets.
+func linkerSet(gd *ast.GenDecl, spec *ast.ValueSpec) bool {
+	id, ok := spec.Type.(*ast.Ident)
+	if !ok || id.Name != "string" || len(spec.Values) > 0 || gd.Doc == nil {
+		return false
+	}
+	return strings.Contains(gd.Doc.Text(), "-ldflags -X")
 }
 
 func TestNoPackageLevelState(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/kafka-rest-go/kafka-rest/internal/buildinfo"
 )
 
 // Config bounds the metrics.
@@ -50,6 +52,7 @@ func New(cfg Config) *Metrics {
 	m.groups = NewLabels(cfg.MaxLabelValues, func(group string) *metrics.Counter {
 		return set.NewCounter(`kafka_rest_consumed_records_total{group="` + group + `"}`)
 	})
+	registerBuildInfo(set, buildinfo.Read())
 	return m
 }
 
