@@ -176,11 +176,14 @@ func (c *consumerInstance) subscribe(topics []string, pattern string) error {
 	} else {
 		opts = append(opts, kgo.ConsumeTopics(pattern), kgo.ConsumeRegex())
 	}
+	// The old client goes first: the new one joins its group as it is
+	// created, and its assignment callback must not be undone by closing
+	// the old one after.
+	c.closeClient()
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return fmt.Errorf("creating the consumer of instance %s: %w", c.key.name, err)
 	}
-	c.closeClient()
 	c.cl, c.topics, c.pattern = cl, slices.Clone(topics), pattern
 	return nil
 }
@@ -275,11 +278,11 @@ func (c *consumerInstance) assign(ctx context.Context, partitions []TopicPartiti
 	for _, o := range committed {
 		start[o.Topic][o.Partition] = kgo.NewOffset().At(o.Offset)
 	}
+	c.closeClient()
 	cl, err := kgo.NewClient(append(c.clientOptions(), kgo.ConsumePartitions(start))...)
 	if err != nil {
 		return fmt.Errorf("creating the consumer of instance %s: %w", c.key.name, err)
 	}
-	c.closeClient()
 	c.cl, c.assigned = cl, slices.Clone(partitions)
 	return nil
 }

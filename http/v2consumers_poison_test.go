@@ -84,7 +84,7 @@ func TestV2ConsumerPoisonRecord(t *testing.T) {
 	modes := []poisonMode{
 		{name: "auto-commit", autoCommit: true},
 		{name: "manual-commit", toEnd: true},
-		{name: "assigned"},
+		{name: "assigned", assign: true},
 		{name: "auto-commit-on-close", autoCommit: true, onClose: true},
 	}
 	cases := poisonCases()
