@@ -5,10 +5,12 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	stdlog "log"
 	"log/slog"
 	"net"
 	nethttp "net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +21,7 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/http/guard"
 	"github.com/kafka-rest-go/kafka-rest/http/rest"
+	"github.com/kafka-rest-go/kafka-rest/internal/testpki"
 	"github.com/kafka-rest-go/kafka-rest/kafka"
 )
 
@@ -35,16 +38,28 @@ type clusterNode struct {
 // all. topic is their nodes topic, unique to the test on a shared broker.
 func startClusterNodes(t *testing.T, bootstrap, topic string, n int, edit func(*http.Config)) []*clusterNode {
 	t.Helper()
+	return startClusterNodesTLS(t, bootstrap, topic, 0, n, edit, nil)
+}
+
+// startClusterNodesTLS is startClusterNodes over https with the stores of
+// files, which the nodes also call each other with, for nodes from to
+// from+n-1 (the first nodes of the cluster were started before).
+func startClusterNodesTLS(t *testing.T, bootstrap, topic string, from, n int, edit func(*http.Config), files *guard.TLS) []*clusterNode {
+	t.Helper()
+	scheme := "http"
+	if files != nil {
+		scheme = "https"
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var out []*clusterNode
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
 		id := fmt.Sprintf("kafka-rest-%d-x7f", i)
 		nodes, err := kafka.StartNodes(context.Background(), kafka.Config{BootstrapServers: []string{bootstrap}},
-			kafka.NodesConfig{ID: id, URL: "http://" + ln.Addr().String(), Topic: topic,
+			kafka.NodesConfig{ID: id, URL: scheme + "://" + ln.Addr().String(), Topic: topic,
 				HeartbeatInterval: 200 * time.Millisecond, Timeout: 2 * time.Second}, log)
 		if err != nil {
 			t.Fatalf("starting node %s: %v", id, err)
@@ -53,6 +68,9 @@ func startClusterNodes(t *testing.T, bootstrap, topic string, n int, edit func(*
 		cn.proxy = startProxyOn(t, bootstrap, func(c *http.Config) {
 			c.ID = id
 			c.Cluster = &rest.ClusterConfig{Nodes: nodes, MaxConnsPerNode: 8, OwnerCacheEntries: 100}
+			if files != nil {
+				c.Cluster.TLS = files.PeerConfig()
+			}
 			if edit != nil {
 				edit(c)
 			}
@@ -60,7 +78,13 @@ func startClusterNodes(t *testing.T, bootstrap, topic string, n int, edit func(*
 			s := httptest.NewUnstartedServer(h)
 			s.Listener.Close()
 			s.Listener = ln
-			s.Start()
+			if files != nil {
+				s.TLS = files.Config()
+				s.Config.ErrorLog = stdlog.New(io.Discard, "", 0)
+				s.StartTLS()
+			} else {
+				s.Start()
+			}
 			cn.srv = s
 			return s
 		})
@@ -69,7 +93,7 @@ func startClusterNodes(t *testing.T, bootstrap, topic string, n int, edit func(*
 	}
 	for _, cn := range out {
 		eventually(t, cn.id+" sees every node", func() error {
-			if got := len(cn.nodes.Live()); got != n {
+			if got := len(cn.nodes.Live()); got != from+n {
 				return fmt.Errorf("%d nodes live", got)
 			}
 			return nil
@@ -355,5 +379,65 @@ func TestClusterCredentialsPassThrough(t *testing.T) {
 	}
 	if r.status != 401 {
 		t.Fatalf("a forwarded-marked call with a wrong password: %d %s", r.status, r.body)
+	}
+}
+
+// TestClusterMutualTLS: nodes that require client certificates call each
+// other over https with their own stores: the keystore's certificate as
+// the client's, the truststore to check the other node. A node whose
+// certificate the others do not trust cannot forward to them.
+func TestClusterMutualTLS(t *testing.T) {
+	bootstrap := target(t)
+	ca := testpki.NewCA(t, "cluster CA")
+	dir := t.TempDir()
+	ks, ts := filepath.Join(dir, "node.p12"), filepath.Join(dir, "ca.pem")
+	ca.Peer(t, "node").WriteKeyStore(t, ks, "PKCS12")
+	ca.WriteTrustStore(t, ts, "PEM")
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	files, err := guard.NewTLS(ctx, guard.TLSConfig{KeystoreLocation: ks, KeystorePassword: testpki.Password,
+		TruststoreLocation: ts, TruststoreType: "PEM", ClientAuth: "REQUIRED"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodesTopic := uniqueName(t, "_nodes")
+	ns := startClusterNodesTLS(t, bootstrap, nodesTopic, 0, 2, nil, files)
+	a, b := ns[0], ns[1]
+	client := httpsClient(ca.Pool(), ca.Client(t, "alice").TLS())
+	a.client, b.client = client, client
+	group := uniqueName(t, "cgroup")
+	r := a.do(t, "POST", "/consumers/"+group, `{"name":"x"}`, "Content-Type: "+v2CT).expect(t, 200, v2CT)
+	sameJSON(t, r.body, `{"instance_id":"x","base_uri":"`+a.url+`/consumers/`+group+`/instances/x"}`)
+	sameJSON(t, b.do(t, "GET", "/consumers/"+group+"/instances/x/subscription", "").expect(t, 200, v2CT).body, `{"topics":[]}`)
+	if got := metric(t, b.proxy, `kafka_rest_cluster_forwarded_requests_total{outcome="answered"}`); got != 1 {
+		t.Fatalf("b forwarded %v calls over https, want 1", got)
+	}
+
+	// A third node with a certificate of another CA: the others refuse
+	// its calls, so it finds nothing on them and cannot reach a's
+	// generated instances (503, in the error model).
+	other := testpki.NewCA(t, "other CA")
+	ks2 := filepath.Join(dir, "stranger.p12")
+	other.Peer(t, "stranger").WriteKeyStore(t, ks2, "PKCS12")
+	files2, err := guard.NewTLS(ctx, guard.TLSConfig{KeystoreLocation: ks2, KeystorePassword: testpki.Password,
+		TruststoreLocation: ts, TruststoreType: "PEM", ClientAuth: "NONE"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = a.do(t, "POST", "/consumers/"+group, `{}`, "Content-Type: "+v2CT).expect(t, 200, v2CT)
+	var created struct {
+		InstanceID string `json:"instance_id"`
+	}
+	if err := json.Unmarshal(r.body, &created); err != nil {
+		t.Fatal(err)
+	}
+	s := startClusterNodesTLS(t, bootstrap, nodesTopic, 2, 1, nil, files2)[0]
+	s.client = httpsClient(other.Pool())
+	_, r, err = s.send("GET", "/consumers/"+group+"/instances/"+created.InstanceID+"/subscription", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.status != 503 || !strings.Contains(string(r.body), `"error_code":503`) {
+		t.Fatalf("a call forwarded with a certificate a does not trust: %d %s", r.status, r.body)
 	}
 }
