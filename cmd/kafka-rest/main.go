@@ -162,12 +162,12 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		// actors: the others drop this node at once, its instances go
 		// with it, and no call is forwarded here any more.
 		defer func() {
-			sctx, cancel := context.WithDeadline(context.Background(), stopBy)
-			defer cancel()
-			if stopBy.IsZero() {
-				sctx, cancel = context.WithTimeout(context.Background(), grace)
-				defer cancel()
+			by := stopBy
+			if by.IsZero() { // start-up failed
+				by = time.Now().Add(grace)
 			}
+			sctx, cancel := context.WithDeadline(context.Background(), by)
+			defer cancel()
 			if err := nodes.Close(sctx); err != nil {
 				log.Warn("leaving the cluster", "error", err)
 			}
