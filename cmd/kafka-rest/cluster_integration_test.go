@@ -113,8 +113,9 @@ type clusterInstance struct {
 // the proxy, half by the client); then one node is killed with SIGKILL.
 // Its instances answer 404 40403 through the others within the heartbeat
 // timeout; the other instances go on and, between them, read every record;
-// no instance reads a record twice; the group's committed offsets in Kafka
-// reach the end of every partition.
+// no instance reads a record again within its committed range; the
+// group's committed offsets in Kafka reach the end of every partition.
+// Last, a node stopped with SIGTERM is dropped by the other at once.
 func TestClusterThreeNodesSIGKILL(t *testing.T) {
 	bootstrap := os.Getenv("TEST_KAFKA_BOOTSTRAP")
 	if bootstrap == "" {
@@ -188,7 +189,7 @@ func TestClusterThreeNodesSIGKILL(t *testing.T) {
 			if !p.dead.Load() {
 				p.cmd.Process.Signal(syscall.SIGTERM)
 			}
-			p.cmd.Wait()
+			p.cmd.Wait() // a second Wait only returns an error
 			if t.Failed() {
 				t.Logf("log of %s:\n%s", p.id, p.log)
 			}
@@ -384,14 +385,36 @@ func TestClusterThreeNodesSIGKILL(t *testing.T) {
 			}
 		}
 	}
+	// A node stopped with SIGTERM says goodbye: the last one drops it at
+	// once, well before the heartbeat timeout would.
+	leaving, last := procs[2], procs[0]
+	if err := leaving.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	if err := leaving.cmd.Wait(); err != nil {
+		t.Fatalf("%s exited with %v after SIGTERM", leaving.id, err)
+	}
+	leaving.dead.Store(true)
+	for {
+		st, b, err := rr.call(ctx, last, "GET", "/metrics", "")
+		if err == nil && st == 200 && strings.Contains(string(b), "\nkafka_rest_cluster_nodes 1\n") {
+			break
+		}
+		if time.Since(stopped) > heartbeatTimeout/2 {
+			t.Fatalf("%s still counts %s %s after its SIGTERM: its goodbye was not seen", last.id, leaving.id, time.Since(stopped))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("%s dropped %s %s after its SIGTERM", last.id, leaving.id, time.Since(stopped).Round(time.Millisecond))
 	for _, p := range procs {
 		if p.dead.Load() {
 			continue
 		}
 		st, b, err := rr.call(ctx, p, "GET", "/metrics", "")
-		if err != nil || st != 200 || !strings.Contains(string(b), "\nkafka_rest_cluster_nodes 2\n") ||
+		if err != nil || st != 200 || !strings.Contains(string(b), "\nkafka_rest_cluster_nodes 1\n") ||
 			!strings.Contains(string(b), `kafka_rest_cluster_forwarded_requests_total{outcome="answered"}`) {
-			t.Fatalf("%s metrics: %d %v, want 2 nodes and forwarded calls", p.id, st, err)
+			t.Fatalf("%s metrics: %d %v, want 1 node and forwarded calls", p.id, st, err)
 		}
 	}
 }
