@@ -287,10 +287,12 @@ func TestClusterClientNamedInstance(t *testing.T) {
 // TestClusterNodeLost: a node that leaves takes its instances with it:
 // through every other node they are 404 40403 at once, and the other
 // nodes' instances go on. A node that stops answering while it still
-// announces itself is 503 in the error model, never a hang.
+// announces itself is 503 in the error model, never a hang. A node back
+// with the same id starts clean.
 func TestClusterNodeLost(t *testing.T) {
 	bootstrap := target(t)
-	ns := startClusterNodes(t, bootstrap, uniqueName(t, "_nodes"), 3, nil)
+	nodesTopic := uniqueName(t, "_nodes")
+	ns := startClusterNodes(t, bootstrap, nodesTopic, 3, nil)
 	a, b, c := ns[0], ns[1], ns[2]
 	group := uniqueName(t, "cgroup")
 	ct := "Content-Type: " + v2CT
@@ -345,6 +347,26 @@ func TestClusterNodeLost(t *testing.T) {
 			t.Fatalf("%s sees %d nodes after c left, want 2", n.id, got)
 		}
 	}
+
+	// c comes back with the same id: it starts clean, so its old
+	// instance, forwarded to it by its name, is still not found.
+	c2 := startClusterNodesTLS(t, bootstrap, nodesTopic, 2, 1, nil, nil)[0]
+	if c2.id != c.id {
+		t.Fatalf("restarted as %s, want %s", c2.id, c.id)
+	}
+	eventually(t, "a sees c again", func() error {
+		if _, ok := a.nodes.Lookup(c.id); !ok {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	before := metric(t, a.proxy, `kafka_rest_cluster_forwarded_requests_total{outcome="answered"}`)
+	a.do(t, "GET", onC+"/subscription", "").expectError(t, 404, 40403, "Consumer instance not found.", v2CT)
+	if got := metric(t, a.proxy, `kafka_rest_cluster_forwarded_requests_total{outcome="answered"}`); got != before+1 {
+		t.Fatalf("a forwarded %v calls, want %v: the call for c's instance went to the new c", got, before+1)
+	}
+	onC2 := create(c2)
+	sameJSON(t, b.do(t, "GET", onC2+"/subscription", "").expect(t, 200, v2CT).body, `{"topics":[]}`)
 }
 
 // TestClusterCredentialsPassThrough: behind HTTP Basic on every node, a
