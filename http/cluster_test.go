@@ -89,6 +89,9 @@ func startClusterNodesTLS(t *testing.T, bootstrap, topic string, from, n int, ed
 			return s
 		})
 		t.Cleanup(func() { nodes.Close(context.Background()) })
+		if i == 0 {
+			deleteAtEnd(t, cn.proxy, topic) // after every node left it
+		}
 		out = append(out, cn)
 	}
 	for _, cn := range out {
