@@ -16,6 +16,7 @@ import (
 	"time"
 
 	json "github.com/goccy/go-json"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafka-rest-go/kafka-rest/http"
@@ -49,6 +50,20 @@ func startClusterNodesTLS(t *testing.T, bootstrap, topic string, from, n int, ed
 	scheme := "http"
 	if files != nil {
 		scheme = "https"
+	}
+	if from == 0 { // registered first, so run last: once every node left
+		cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			defer cl.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := kadm.NewClient(cl).DeleteTopic(ctx, topic); err != nil {
+				t.Logf("deleting the nodes topic %s: %v", topic, err)
+			}
+		})
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var out []*clusterNode
@@ -88,10 +103,11 @@ func startClusterNodesTLS(t *testing.T, bootstrap, topic string, from, n int, ed
 			cn.srv = s
 			return s
 		})
-		t.Cleanup(func() { nodes.Close(context.Background()) })
-		if i == 0 {
-			deleteAtEnd(t, cn.proxy, topic) // after every node left it
-		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			nodes.Close(ctx)
+		})
 		out = append(out, cn)
 	}
 	for _, cn := range out {
