@@ -482,3 +482,54 @@ func TestClusterMutualTLS(t *testing.T) {
 		t.Fatalf("a call forwarded with a certificate a does not trust: %d %s", r.status, r.body)
 	}
 }
+
+// TestClusterCutAnswerIsNoAnswer: when the node holding an instance stops
+// halfway through an answer, the node that forwarded the call cuts its
+// client's connection too: the client sees a broken answer, never a
+// shorter one that looks whole.
+func TestClusterCutAnswerIsNoAnswer(t *testing.T) {
+	bootstrap := target(t)
+	nodesTopic := uniqueName(t, "_nodes")
+	a := startClusterNodes(t, bootstrap, nodesTopic, 1, nil)[0]
+	// A node that holds every instance, and dies in the middle of its
+	// first records answer.
+	holder := httptest.NewServer(nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		if r.Method == "HEAD" {
+			w.WriteHeader(204)
+			return
+		}
+		w.Header().Set("Content-Type", v2Binary)
+		w.WriteHeader(200)
+		w.Write([]byte(`[{"topic":"t","key":null,"value":"eA==","partition":0,"offset":0,"timestamp":1}`))
+		w.(nethttp.Flusher).Flush()
+		conn, _, err := nethttp.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer holder.Close()
+	fake, err := kafka.StartNodes(context.Background(), kafka.Config{BootstrapServers: []string{bootstrap}},
+		kafka.NodesConfig{ID: "holder", URL: holder.URL, Topic: nodesTopic, HeartbeatInterval: 200 * time.Millisecond, Timeout: 2 * time.Second},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close(context.Background())
+	eventually(t, "a sees the holder", func() error {
+		if _, ok := a.nodes.Lookup("holder"); !ok {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	res, err := nethttp.Get(a.url + "/consumers/g/instances/somewhere/records")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || err == nil {
+		t.Fatalf("a cut answer reached the client as %d %q, read error %v: want the connection cut", res.StatusCode, body, err)
+	}
+	// a goes on serving.
+	a.do(t, "GET", "/v3/clusters", "").expect(t, 200, "application/json")
+}
