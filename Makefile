@@ -2,20 +2,26 @@
 #
 #   make run     the proxy on :8082 with the embedded development Kafka
 #   make test    lint (and that nothing built is tracked), unit and embedded
-#                tests with the layout's rules, fuzzing (FUZZTIME per target),
+#                tests with the layout's rules, the Helm chart linted and its
+#                rendered manifests checked, fuzzing (FUZZTIME per target),
 #                the release artifacts and their checks, then the real-Kafka
 #                tier and its broker-fault tests
 #   make dist    release archives of every platform and SHA256SUMS in dist/
 #   make image   the OCI image (linux/amd64 and linux/arm64) in dist/image
 #   make deb     the Debian packages in dist/
 #
-# Everything the targets need (Go modules, staticcheck, the Kafka jars from
-# Maven Central) is fetched by the targets themselves.
+# Everything the targets need (Go modules, staticcheck, helm, the Kafka jars
+# from Maven Central) is fetched by the targets themselves.
 
 GO          ?= go
 BIN         := $(CURDIR)/bin
 STATICCHECK := $(BIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
+HELM        := $(BIN)/helm
+HELM_VERSION := v3.22.0
+# The chart's lowest Kubernetes (its kubeVersion): helm template renders
+# for an old one otherwise.
+HELM_KUBE_VERSION := 1.30.0
 # Extra arguments for go test, e.g. GOTESTFLAGS=-run=TestV3
 GOTESTFLAGS ?=
 # How long `make fuzz` runs each fuzz target, and extra flags for it. A count
@@ -34,7 +40,7 @@ VERSION     ?=
 RELEASE_TOOL = $(GO) -C internal/release run ./cmd/release -root $(CURDIR) -go $(GO) $(if $(VERSION),-version $(VERSION))
 RELEASE      = $(RELEASE_TOOL) -out $(DIST)
 
-.PHONY: build run test test-unit fuzz test-integration lint bench kafka-start kafka-stop clean \
+.PHONY: build run test test-unit test-helm fuzz test-integration lint bench kafka-start kafka-stop clean \
 	dist image deb test-release release-linux release-darwin
 
 build:
@@ -45,12 +51,25 @@ build:
 run: build
 	$(BIN)/kafka-rest $(CONFIG)
 
-test: lint test-unit fuzz test-release test-integration
+test: lint test-unit test-helm fuzz test-release test-integration
 
 # Unit tests and the embedded tier (the proxy over real HTTP against the
 # in-process cluster), with the race detector.
 test-unit:
 	$(GO) test -race -count=1 $(GOTESTFLAGS) ./...
+
+# The Helm chart (deploy/helm/kafka-rest): helm lint, a render with its
+# defaults, then the Go test that reads the rendered manifests back (probes,
+# env, annotations, PodDisruptionBudget, Secrets) and validates the rendered
+# kafka-rest.properties as the proxy does. helm is installed once into bin/.
+CHART := deploy/helm/kafka-rest
+test-helm: $(HELM)
+	$(HELM) lint --strict $(CHART) --kube-version $(HELM_KUBE_VERSION) --set bootstrapServers=kafka:9092
+	$(HELM) template kafka-rest $(CHART) --kube-version $(HELM_KUBE_VERSION) --set bootstrapServers=kafka:9092 >/dev/null
+	KAFKA_REST_HELM=$(HELM) $(GO) test -tags helm -count=1 -run '^TestHelm' ./cmd/kafka-rest
+
+$(HELM):
+	GOBIN=$(BIN) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
 # Every fuzz target (func FuzzXxx in any package, found with go test -list,
 # so a new one runs without being listed here), each for FUZZTIME on top of
@@ -115,7 +134,9 @@ lint: $(STATICCHECK)
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./...
 	$(GO) vet -tags 'integration brokerfaults' ./...
+	$(GO) vet -tags helm ./cmd/kafka-rest
 	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags helm ./cmd/kafka-rest
 	$(STATICCHECK) -tags integration ./...
 	$(STATICCHECK) -tags 'integration brokerfaults' ./...
 	$(GO) -C internal/release vet ./...

@@ -367,6 +367,15 @@ func withAdmin[T any](ctx context.Context, s *Consumers, fn func(*kafka.Admin) (
 	return fn(lease.Admin)
 }
 
+// Holds reports whether this proxy holds the instance, whoever created
+// it: a call for it is answered here (404 for another caller).
+func (s *Consumers) Holds(group, name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.live[consumerKey{group, name}]
+	return ok
+}
+
 // Live reports how many v2 consumer instances are open.
 func (s *Consumers) Live() int {
 	s.mu.Lock()

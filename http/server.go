@@ -55,6 +55,10 @@ type Config struct {
 	// Guard is authentication, access lists, limits, CORS and response
 	// headers.
 	Guard guard.Config
+	// Cluster makes this proxy a node of a cluster: v2 consumer calls
+	// reaching it for an instance another node holds are forwarded there.
+	// nil: a single proxy.
+	Cluster *rest.ClusterConfig
 }
 
 // DefaultConfig returns the reference's defaults.
@@ -90,12 +94,16 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	guards := guard.New(cfg.Guard, api)
 	urls := rest.URLs{Advertised: cfg.AdvertisedListeners, Listeners: cfg.Listeners, HostName: cfg.HostName}
 
+	var cluster *rest.Cluster
+	if cfg.Cluster != nil {
+		cluster = rest.NewCluster(*cfg.Cluster, sys.Metrics())
+	}
 	var routes []rest.Route
 	if cfg.V2 {
 		routes = append(routes, openAPIRoute("/v2/openapi.yaml", "api.v2.openapi.get"))
 		routes = append(routes, v2.Routes(v2.Deps{Admin: sys.Admin(), Producers: sys.Producers(), Consumers: sys.Consumers(),
 			Serializer: serializer, Deserializer: cfg.Deserializer, CreditWait: cfg.Produce.BatchCreditWait,
-			URLs: urls, ID: cfg.ID, Metrics: sys.Metrics()})...)
+			URLs: urls, ID: cfg.ID, Metrics: sys.Metrics(), Cluster: cluster})...)
 	}
 	if cfg.V3 {
 		routes = append(routes, openAPIRoute("/v3/openapi.yaml", "api.v3.openapi.get"))

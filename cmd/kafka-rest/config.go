@@ -125,6 +125,7 @@ func loadConfig(path string, environ []string) (*config, error) {
 	if kc.Identity.Enabled() && len(kc.BootstrapServers) == 0 {
 		errs = append(errs, fmt.Errorf("kafka.identity.passthrough=%s needs bootstrap.servers: the embedded development cluster has no SASL to pass callers' credentials to", cfg.values["kafka.identity.passthrough"]))
 	}
+	errs = append(errs, cfg.checkCluster()...)
 	for _, k := range ignored {
 		cfg.warnings = append(cfg.warnings, fmt.Sprintf("%s (%s) has no franz-go equivalent and is ignored", k, source[k]))
 	}

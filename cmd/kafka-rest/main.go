@@ -30,6 +30,7 @@ import (
 	"github.com/kafka-rest-go/kafka-rest/http"
 	"github.com/kafka-rest-go/kafka-rest/http/guard"
 	"github.com/kafka-rest-go/kafka-rest/internal/buildinfo"
+	"github.com/kafka-rest-go/kafka-rest/kafka"
 	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
@@ -151,6 +152,28 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		if tlsFiles, err = guard.NewTLS(ctx, cfg.tlsConfig(), log); err != nil {
 			return err
 		}
+	}
+	if cfg.bool("cluster.enable") {
+		nodes, err := kafka.StartNodes(ctx, kcfg, cfg.nodesConfig(), log)
+		if err != nil {
+			return err
+		}
+		// Saying it left comes after the requests and before the
+		// actors: the others drop this node at once, its instances go
+		// with it, and no call is forwarded here any more.
+		defer func() {
+			by := stopBy
+			if by.IsZero() { // start-up failed
+				by = time.Now().Add(grace)
+			}
+			sctx, cancel := context.WithDeadline(context.Background(), by)
+			defer cancel()
+			if err := nodes.Close(sctx); err != nil {
+				log.Warn("leaving the cluster", "error", err)
+			}
+		}()
+		hcfg.Cluster = cfg.clusterConfig(nodes, tlsFiles)
+		log.Info("cluster node", "id", cfg.str("id"), "url", cfg.str("cluster.node.url"), "topic", cfg.str("cluster.topic"))
 	}
 	api := http.New(hcfg, sys, log)
 

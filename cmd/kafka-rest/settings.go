@@ -51,6 +51,15 @@ func settings() []setting {
 		{key: "debug.pprof.listener", def: "", doc: "host:port of an opt-in debug listener serving Go's pprof profiles at /debug/pprof/; empty: off. Never expose it publicly.", check: hostPortOrEmpty},
 		{key: "use.custom.request.logging", def: "true", doc: "Write a log line per request (method, route, status, error code, duration).", check: boolean},
 
+		// Several nodes: v2 consumer instances reachable through any node.
+		{key: "cluster.enable", def: "false", doc: "Run as a node of a cluster of proxies: nodes announce themselves in a Kafka topic, and a v2 consumer call reaching a node that does not hold the instance is forwarded to the node that does. Needs id (unique per node) and cluster.node.url. Off: a single proxy, each instance reachable only through the node that created it.", check: boolean},
+		{key: "cluster.node.url", def: "", doc: "URL the other nodes reach this one at (http://host:port or https://...), with cluster.enable.", check: urlList},
+		{key: "cluster.topic", def: "_kafka-rest-nodes", doc: "Compacted topic the nodes announce themselves in; created (one partition, the broker's replication factor) when missing.", check: topicName},
+		{key: "cluster.heartbeat.interval.ms", def: "1000", doc: "How often a node announces itself.", check: intRange(10, 1<<31-1)},
+		{key: "cluster.heartbeat.timeout.ms", def: "10000", doc: "A node silent this long is gone: its v2 consumer instances answer 404 40403 through every node. Longer than cluster.heartbeat.interval.ms.", check: intRange(100, 1<<31-1)},
+		{key: "cluster.forward.connections.max", def: "64", doc: "Connections a node opens to each other node to forward calls; more calls wait for one.", check: intRange(1, 100000)},
+		{key: "cluster.owner.cache.entries", def: "10000", doc: "Instances named by their clients whose node is remembered (LRU); others are asked for at the next call.", check: intRange(1, 10000000)},
+
 		// Operations: metrics.
 		{key: "metrics.label.values.max", def: "500", doc: "Topics, and separately v2 consumer groups, that get /metrics series of their own (first come); the rest share the series labelled other.", check: intRange(1, 100000)},
 
@@ -313,6 +322,14 @@ func parseURL(s string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q is not a URL like http://host:port", s)
 	}
 	return u, nil
+}
+
+// topicName refuses a name Kafka refuses for a topic.
+func topicName(v string) error {
+	if err := kafka.TopicNameError(v); err != nil {
+		return fmt.Errorf("%s", err.Message)
+	}
+	return nil
 }
 
 func urlList(v string) error {

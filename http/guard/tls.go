@@ -3,6 +3,7 @@ package guard
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -91,6 +92,29 @@ func (t *TLS) Config() *tls.Config {
 	return &tls.Config{
 		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
 			return t.current.Load(), nil
+		},
+	}
+}
+
+// PeerConfig is the tls.Config of this node as a client of the other
+// nodes of a cluster, from the same stores: it trusts the truststore (the
+// system's roots without one) and shows the keystore's certificate to a
+// node that asks for one, each handshake taking the stores as last loaded.
+func (t *TLS) PeerConfig() *tls.Config {
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		NextProtos: []string{"http/1.1"},
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			cur := t.current.Load()
+			if len(cur.Certificates) == 0 {
+				return &tls.Certificate{}, nil
+			}
+			return &cur.Certificates[0], nil
+		},
+		// The roots are read per handshake, after a reload too.
+		InsecureSkipVerify: true,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			return verifyPeer(cs, t.current.Load().ClientCAs)
 		},
 	}
 }
@@ -184,4 +208,18 @@ func cipherSuites(names []string) ([]uint16, error) {
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// verifyPeer checks another node's certificate chain against roots (the
+// system's when nil) and its name against the host dialled.
+func verifyPeer(cs tls.ConnectionState, roots *x509.CertPool) error {
+	if len(cs.PeerCertificates) == 0 {
+		return fmt.Errorf("the other node sent no certificate")
+	}
+	opts := x509.VerifyOptions{Roots: roots, DNSName: cs.ServerName, Intermediates: x509.NewCertPool()}
+	for _, c := range cs.PeerCertificates[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	_, err := cs.PeerCertificates[0].Verify(opts)
+	return err
 }

@@ -118,7 +118,15 @@ func (a *API) Refuse(w http.ResponseWriter, r *http.Request, route, name string,
 
 // Recovered answers a request whose handler panicked: a bug, logged with
 // its value, and a 500 for the client, never a dropped connection.
+//
+// http.ErrAbortHandler is no bug but a handler's way to cut a connection
+// whose answer cannot be finished (a forwarded answer the other node
+// stopped sending midway): it goes on to net/http, which closes the
+// connection, so that the client never takes a cut answer for a whole one.
 func (a *API) Recovered(w http.ResponseWriter, r *http.Request, v any) {
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
 	a.Log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
 	c := a.newCall(w, r, "", "")
 	c.Media = MediaJSON

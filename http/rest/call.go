@@ -138,6 +138,9 @@ func (r *Recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
+// Status is the status written, 0 before any.
+func (r *Recorder) Status() int { return r.status }
+
 // Wrote reports whether the answer has started.
 func (r *Recorder) Wrote() bool { return r.wrote }
 

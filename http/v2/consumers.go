@@ -33,6 +33,9 @@ type consumers struct {
 	// deserializer reads the schema formats; nil without a registry.
 	deserializer codec.Deserializer
 	metrics      *telemetry.Metrics
+	// cluster forwards calls to the node holding their instance; nil for
+	// a single node.
+	cluster *rest.Cluster
 }
 
 // v2 consumer instances: create, delete, subscription, records, offsets.
@@ -41,21 +44,25 @@ type consumers struct {
 func (s *consumers) routes() []rest.Route {
 	in := []string{rest.MediaV2JSON, mediaV2Binary, mediaV2JSONData, mediaV2Avro, mediaV2JSONSchema, mediaV2Protobuf}
 	inst := "/consumers/:group/instances/:instance"
-	return []rest.Route{
+	rs := []rest.Route{
 		{Method: "POST", Path: "/consumers/:group", Name: "api.v2.consumers.create", Produces: v2JSON(), Consumes: in, Handle: s.v2CreateConsumer},
-		{Method: "DELETE", Path: inst, Name: "api.v2.consumers.delete", Produces: v2JSON(), Handle: s.v2DeleteConsumer},
-		{Method: "POST", Path: inst + "/subscription", Name: "api.v2.consumers.subscribe", Produces: v2JSON(), Consumes: in, Handle: s.v2Subscribe},
-		{Method: "GET", Path: inst + "/subscription", Name: "api.v2.consumers.get-subscription", Produces: v2JSON(), Handle: s.v2Subscription},
-		{Method: "DELETE", Path: inst + "/subscription", Name: "api.v2.consumers.unsubscribe", Produces: v2JSON(), Handle: s.v2Unsubscribe},
-		{Method: "GET", Path: inst + "/records", Name: "api.v2.consumers.consume", Produces: recordOffers(), Handle: s.v2Records},
-		{Method: "POST", Path: inst + "/assignments", Name: "api.v2.consumers.assign", Produces: v2JSON(), Consumes: in, Handle: s.v2Assign},
-		{Method: "GET", Path: inst + "/assignments", Name: "api.v2.consumers.get-assignments", Produces: v2JSON(), Handle: s.v2Assignments},
-		{Method: "POST", Path: inst + "/positions", Name: "api.v2.consumers.seek", Produces: v2JSON(), Consumes: in, Handle: s.v2Seek},
-		{Method: "POST", Path: inst + "/positions/beginning", Name: "api.v2.consumers.seek-to-beginning", Produces: v2JSON(), Consumes: in, Handle: s.v2SeekEdge(-2)},
-		{Method: "POST", Path: inst + "/positions/end", Name: "api.v2.consumers.seek-to-end", Produces: v2JSON(), Consumes: in, Handle: s.v2SeekEdge(-1)},
-		{Method: "POST", Path: inst + "/offsets", Name: "api.v2.consumers.commit-offsets", Produces: v2JSON(), Consumes: in, Handle: s.v2CommitOffsets},
-		{Method: "GET", Path: inst + "/offsets", Name: "api.v2.consumers.get-committed-offsets", Produces: v2JSON(), Consumes: in, Handle: s.v2CommittedOffsets},
+		{Method: "DELETE", Path: inst, Name: "api.v2.consumers.delete", Produces: v2JSON(), Handle: s.routed(s.v2DeleteConsumer)},
+		{Method: "POST", Path: inst + "/subscription", Name: "api.v2.consumers.subscribe", Produces: v2JSON(), Consumes: in, Handle: s.routed(s.v2Subscribe)},
+		{Method: "GET", Path: inst + "/subscription", Name: "api.v2.consumers.get-subscription", Produces: v2JSON(), Handle: s.routed(s.v2Subscription)},
+		{Method: "DELETE", Path: inst + "/subscription", Name: "api.v2.consumers.unsubscribe", Produces: v2JSON(), Handle: s.routed(s.v2Unsubscribe)},
+		{Method: "GET", Path: inst + "/records", Name: "api.v2.consumers.consume", Produces: recordOffers(), Handle: s.routed(s.v2Records)},
+		{Method: "POST", Path: inst + "/assignments", Name: "api.v2.consumers.assign", Produces: v2JSON(), Consumes: in, Handle: s.routed(s.v2Assign)},
+		{Method: "GET", Path: inst + "/assignments", Name: "api.v2.consumers.get-assignments", Produces: v2JSON(), Handle: s.routed(s.v2Assignments)},
+		{Method: "POST", Path: inst + "/positions", Name: "api.v2.consumers.seek", Produces: v2JSON(), Consumes: in, Handle: s.routed(s.v2Seek)},
+		{Method: "POST", Path: inst + "/positions/beginning", Name: "api.v2.consumers.seek-to-beginning", Produces: v2JSON(), Consumes: in, Handle: s.routed(s.v2SeekEdge(-2))},
+		{Method: "POST", Path: inst + "/positions/end", Name: "api.v2.consumers.seek-to-end", Produces: v2JSON(), Consumes: in, Handle: s.routed(s.v2SeekEdge(-1))},
+		{Method: "POST", Path: inst + "/offsets", Name: "api.v2.consumers.commit-offsets", Produces: v2JSON(), Consumes: in, Handle: s.routed(s.v2CommitOffsets)},
+		{Method: "GET", Path: inst + "/offsets", Name: "api.v2.consumers.get-committed-offsets", Produces: v2JSON(), Consumes: in, Handle: s.routed(s.v2CommittedOffsets)},
 	}
+	if s.cluster != nil {
+		rs = append(rs, rest.Route{Method: "HEAD", Path: inst, Name: "api.v2.consumers.holds", Produces: v2JSON(), Handle: s.v2HoldsConsumer})
+	}
+	return rs
 }
 
 // recordOffers are the types a records read answers in: binary is the
@@ -178,6 +185,12 @@ func (s *consumers) v2CreateConsumer(c *rest.Call) error {
 			return errInvalidConsumerConfig("Invalid value %s for configuration consumer.request.timeout.ms: must be a whole number of milliseconds, 0 or more", f.s)
 		}
 		o.RequestTimeout = time.Duration(n) * time.Millisecond
+	}
+	named := (req.ID != nil && *req.ID != "") || (req.Name != nil && *req.Name != "")
+	if s.cluster != nil && named && !rest.Forwarded(c.R) {
+		if forwarded, err := s.createElsewhere(c, b, o); forwarded || err != nil {
+			return err
+		}
 	}
 	if err := s.consumers.Create(c.R.Context(), o); err != nil {
 		return err

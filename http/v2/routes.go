@@ -25,6 +25,9 @@ type Deps struct {
 	URLs    rest.URLs
 	ID      string
 	Metrics *telemetry.Metrics
+	// Cluster, when this node is part of one, forwards the calls of
+	// instances another node holds; nil for a single node.
+	Cluster *rest.Cluster
 }
 
 // Routes are the v2 API's routes, but for its OpenAPI document.
@@ -34,7 +37,7 @@ func Routes(d Deps) []rest.Route {
 	rs = append(rs, (&metadata{admin: d.Admin}).routes()...)
 	rs = append(rs, (&produce{producers: d.Producers, serializer: d.Serializer, creditWait: d.CreditWait}).routes()...)
 	rs = append(rs, (&consumers{consumers: d.Consumers, admin: d.Admin, urls: d.URLs, id: d.ID,
-		deserializer: d.Deserializer, metrics: d.Metrics}).routes()...)
+		deserializer: d.Deserializer, metrics: d.Metrics, cluster: d.Cluster}).routes()...)
 	return rs
 }
 

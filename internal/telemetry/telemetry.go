@@ -123,3 +123,19 @@ func (m *Metrics) Consumed(group string, records int) {
 	}
 	m.groups.Get(group, true).AddInt64(int64(records))
 }
+
+// Forwarded counts a v2 consumer call this node forwarded to the node
+// holding its instance: answered by that node, or not (unreachable).
+func (m *Metrics) Forwarded(answered bool) {
+	outcome := "answered"
+	if !answered {
+		outcome = "unreachable"
+	}
+	m.set.GetOrCreateCounter(`kafka_rest_cluster_forwarded_requests_total{outcome="` + outcome + `"}`).Inc()
+}
+
+// OwnerAsked counts a search of the other nodes for the holder of an
+// instance named by its client: found on one of them, or on none.
+func (m *Metrics) OwnerAsked(found bool) {
+	m.set.GetOrCreateCounter(`kafka_rest_cluster_owner_searches_total{found="` + strconv.FormatBool(found) + `"}`).Inc()
+}

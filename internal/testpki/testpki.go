@@ -72,7 +72,15 @@ func (ca *CA) Client(t testing.TB, cn string) *Leaf {
 	return ca.leaf(t, cn, x509.ExtKeyUsageClientAuth)
 }
 
-func (ca *CA) leaf(t testing.TB, cn string, usage x509.ExtKeyUsage) *Leaf {
+// Peer makes a certificate for 127.0.0.1 and localhost that serves and
+// is shown as a client's too: a node of a cluster of proxies, which other
+// nodes call and which calls them.
+func (ca *CA) Peer(t testing.TB, cn string) *Leaf {
+	t.Helper()
+	return ca.leaf(t, cn, x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)
+}
+
+func (ca *CA) leaf(t testing.TB, cn string, usage ...x509.ExtKeyUsage) *Leaf {
 	key := newKey(t)
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(t),
@@ -80,7 +88,7 @@ func (ca *CA) leaf(t testing.TB, cn string, usage x509.ExtKeyUsage) *Leaf {
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
+		ExtKeyUsage:  usage,
 		DNSNames:     []string{"localhost"},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
 	}
