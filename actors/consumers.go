@@ -66,6 +66,9 @@ type ConsumedRecord struct {
 	Value     []byte
 	Headers   []Header
 	Timestamp time.Time
+	// LogAppendTime says Timestamp is the broker's append time, not the
+	// producer's create time.
+	LogAppendTime bool
 }
 
 // TopicPartitionOffset is an offset of a partition, with its metadata.

@@ -100,6 +100,7 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	if cfg.V3 {
 		routes = append(routes, openAPIRoute("/v3/openapi.yaml", "api.v3.openapi.get"))
 		routes = append(routes, v3.Routes(v3.Deps{Admin: sys.Admin(), Producers: sys.Producers(), Serializer: serializer,
+			Readers: sys.Readers(), Deserializer: cfg.Deserializer,
 			Produce: cfg.Produce, URLs: urls, ResourceNameAuthority: cfg.ResourceNameAuthority,
 			Metrics: sys.Metrics(), Log: log})...)
 	}

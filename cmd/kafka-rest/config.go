@@ -235,6 +235,11 @@ func (c *config) actorsConfig(k kafka.Config) actors.Config {
 		MaxInstances:    c.int("consumer.instances.max"),
 		ReadBudgetBytes: c.int64("consumer.read.budget.bytes"),
 	}
+	a.Fetch = actors.FetchConfig{
+		Workers:  c.int("consumer.v3.fetch.workers"),
+		MaxWait:  c.ms("consumer.v3.fetch.max.wait.ms"),
+		MaxBytes: c.int64("consumer.v3.fetch.max.bytes"),
+	}
 	a.Produce = actors.ProduceConfig{
 		GlobalRecords: c.int64("produce.credit.global.records"), GlobalBytes: c.int64("produce.credit.global.bytes"),
 		TopicRecords: c.int64("produce.credit.topic.records"), TopicBytes: c.int64("produce.credit.topic.bytes"),

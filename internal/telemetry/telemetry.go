@@ -27,6 +27,10 @@ type Metrics struct {
 	set    *metrics.Set
 	topics *Labels[*produceSeries]
 	groups *Labels[*metrics.Counter]
+	// read are the records the v3 partition reads answered, per topic.
+	read *Labels[*metrics.Counter]
+	// streams are the v3 group streams open now.
+	streams *metrics.Counter
 }
 
 // produceSeries are a topic's produce counters.
@@ -52,6 +56,10 @@ func New(cfg Config) *Metrics {
 	m.groups = NewLabels(cfg.MaxLabelValues, func(group string) *metrics.Counter {
 		return set.NewCounter(`kafka_rest_consumed_records_total{group="` + group + `"}`)
 	})
+	m.read = NewLabels(cfg.MaxLabelValues, func(topic string) *metrics.Counter {
+		return set.NewCounter(`kafka_rest_read_records_total{topic="` + topic + `"}`)
+	})
+	m.streams = set.NewCounter("kafka_rest_group_streams_open")
 	registerBuildInfo(set, buildinfo.Read())
 	return m
 }
@@ -123,3 +131,18 @@ func (m *Metrics) Consumed(group string, records int) {
 	}
 	m.groups.Get(group, true).AddInt64(int64(records))
 }
+
+// Read counts records a v3 partition read of topic answered.
+func (m *Metrics) Read(topic string, records int) {
+	if records == 0 {
+		return
+	}
+	m.read.Get(topic, true).AddInt64(int64(records))
+}
+
+// StreamOpened and StreamClosed count the v3 group streams open; the
+// records they write count as Consumed by their group.
+func (m *Metrics) StreamOpened() { m.streams.Inc() }
+
+// StreamClosed is StreamOpened's end.
+func (m *Metrics) StreamClosed() { m.streams.Dec() }
