@@ -27,6 +27,8 @@ type Config struct {
 	Consumers ConsumersConfig
 	// Fetch bounds the v3 partition reads.
 	Fetch FetchConfig
+	// Streams bounds the v3 group streams.
+	Streams StreamsConfig
 	// Metrics receives the proxy's metrics; nil means a set of its own.
 	// Kafka.Hooks, when unset, becomes its franz-go hooks.
 	Metrics *telemetry.Metrics
@@ -35,7 +37,7 @@ type Config struct {
 // DefaultConfig returns the defaults for everything but Kafka.
 func DefaultConfig() Config {
 	return Config{AdminPoolSize: 8, Produce: DefaultProduceConfig(), Consumers: DefaultConsumersConfig(),
-		Fetch: DefaultFetchConfig()}
+		Fetch: DefaultFetchConfig(), Streams: DefaultStreamsConfig()}
 }
 
 // System is the running actor system: a root supervisor with one subtree
@@ -54,6 +56,7 @@ type System struct {
 	producers *Producers
 	consumers *Consumers
 	readers   *Readers
+	streams   *Streams
 
 	metrics   *telemetry.Metrics
 	readiness readiness
@@ -72,6 +75,9 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 	}
 	if cfg.Fetch.Workers < 1 || cfg.Fetch.MaxBytes < 1 {
 		return nil, fmt.Errorf("actors: Fetch needs 1 or more Workers and MaxBytes, got %+v", cfg.Fetch)
+	}
+	if st := cfg.Streams; st.MaxPerNode < 1 || st.MaxPerGroup < 1 || st.MaxDuration <= 0 || st.BufferBytes < 1 || st.CommitInterval <= 0 || st.MaxRecords < 1 {
+		return nil, fmt.Errorf("actors: Streams needs positive bounds, got %+v", st)
 	}
 	if err := cfg.Produce.validate(); err != nil {
 		return nil, err
@@ -127,6 +133,7 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 	}
 	s.consumers = newConsumers(cfg.Consumers, cfg.Kafka, log, spawner{sys.Root, t.consumers}, clients, s.admin)
 	s.readers = &Readers{cfg: cfg.Fetch, pool: readerPool, budget: s.consumers.readCredits}
+	s.streams = newStreams(cfg.Streams, cfg.Kafka, log, spawner{sys.Root, t.consumers}, clients, s.admin)
 	s.registerGauges()
 	return s, nil
 }
@@ -142,6 +149,9 @@ func (s *System) Consumers() *Consumers { return s.consumers }
 
 // Readers serve the v3 partition reads.
 func (s *System) Readers() *Readers { return s.readers }
+
+// Streams are the v3 group streams.
+func (s *System) Streams() *Streams { return s.streams }
 
 // Metrics returns the proxy's metrics, for the HTTP layer to count
 // requests and serve them.

@@ -213,6 +213,7 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"consumer.v3.stream.max.duration.ms":                    {"0", "from 1 to"},
 	"consumer.v3.stream.buffer.bytes":                       {"1023", "from 1024 to"},
 	"consumer.v3.stream.commit.interval.ms":                 {"99", "from 100 to"},
+	"consumer.v3.stream.write.timeout.ms":                   {"0", "from 1 to"},
 	"consumer.v3.stream.heartbeat.ms":                       {"0", "from 100 to"},
 	"fetch.min.bytes":                                       {"10000001", "from -1 to 10000000"},
 	"api.v3.produce.batch.maximum.entries":                  {"51", "from 1 to 50"},

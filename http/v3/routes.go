@@ -20,8 +20,11 @@ type Deps struct {
 	// records of the schema formats (nil without a Schema Registry).
 	Readers      *actors.Readers
 	Deserializer codec.Deserializer
-	Serializer   codec.Serializer
-	Produce      ProduceConfig
+	// Streams serve the group streams, GroupStream bounds how they write.
+	Streams     *actors.Streams
+	GroupStream GroupStreamConfig
+	Serializer  codec.Serializer
+	Produce     ProduceConfig
 	// URLs and ResourceNameAuthority name resources in answers.
 	URLs                  rest.URLs
 	ResourceNameAuthority string
@@ -42,6 +45,7 @@ func Routes(d Deps) []rest.Route {
 	rs = append(rs, (&partitionRecords{base: b, readers: d.Readers, deserializer: d.Deserializer, metrics: d.Metrics}).routes()...)
 	rs = append(rs, (&configs{b}).routes()...)
 	rs = append(rs, (&groups{b}).routes()...)
+	rs = append(rs, (&groupStream{base: b, streams: d.Streams, deserializer: d.Deserializer, metrics: d.Metrics, cfg: d.GroupStream}).routes()...)
 	rs = append(rs, (&acls{b}).routes()...)
 	return rs
 }

@@ -29,8 +29,6 @@ type Metrics struct {
 	groups *Labels[*metrics.Counter]
 	// read are the records the v3 partition reads answered, per topic.
 	read *Labels[*metrics.Counter]
-	// streams are the v3 group streams open now.
-	streams *metrics.Counter
 }
 
 // produceSeries are a topic's produce counters.
@@ -59,7 +57,6 @@ func New(cfg Config) *Metrics {
 	m.read = NewLabels(cfg.MaxLabelValues, func(topic string) *metrics.Counter {
 		return set.NewCounter(`kafka_rest_read_records_total{topic="` + topic + `"}`)
 	})
-	m.streams = set.NewCounter("kafka_rest_group_streams_open")
 	registerBuildInfo(set, buildinfo.Read())
 	return m
 }
@@ -139,10 +136,3 @@ func (m *Metrics) Read(topic string, records int) {
 	}
 	m.read.Get(topic, true).AddInt64(int64(records))
 }
-
-// StreamOpened and StreamClosed count the v3 group streams open; the
-// records they write count as Consumed by their group.
-func (m *Metrics) StreamOpened() { m.streams.Inc() }
-
-// StreamClosed is StreamOpened's end.
-func (m *Metrics) StreamClosed() { m.streams.Dec() }
