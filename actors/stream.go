@@ -31,6 +31,8 @@ type member struct {
 	// partitions (none, maybe).
 	joined     chan struct{}
 	joinedOnce sync.Once
+	// done is closed once the member closed.
+	done chan struct{}
 }
 
 func (m *member) Receive(ctx actor.Context) {
@@ -57,7 +59,7 @@ func (m *member) call(ctx actor.Context, c *streamCall) {
 		}
 	}()
 	if m.closed {
-		c.reply <- callResult{err: apierr.New(apierr.CodeUnavailable, "The stream is closed.")}
+		c.reply <- callResult{err: errStreamClosed()}
 		return
 	}
 	v, err := c.fn(c.ctx, m)
@@ -154,6 +156,7 @@ func (m *member) close() {
 		return
 	}
 	m.closed = true
+	defer close(m.done)
 	if m.cl != nil {
 		m.cl.AllowRebalance()
 		m.cl.Close() // revokes, so commits what was written, and leaves the group

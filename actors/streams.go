@@ -117,7 +117,7 @@ func (s *Streams) Open(ctx context.Context, o StreamOptions) (*Stream, error) {
 	name := fmt.Sprintf("stream-%d", s.seq)
 	s.mu.Unlock()
 
-	m := &member{s: s, opts: o, base: opts, joined: make(chan struct{})}
+	m := &member{s: s, opts: o, base: opts, joined: make(chan struct{}), done: make(chan struct{})}
 	if err := m.start(); err != nil {
 		s.left(o.Group)
 		return nil, err
@@ -141,7 +141,7 @@ func (s *Streams) Open(ctx context.Context, o StreamOptions) (*Stream, error) {
 		s.left(o.Group)
 		return nil, fmt.Errorf("starting a stream of group %s: %w", o.Group, err)
 	}
-	return &Stream{s: s, pid: pid, group: o.Group}, nil
+	return &Stream{s: s, pid: pid, group: o.Group, done: m.done}, nil
 }
 
 // joinWait bounds how long Open waits for the group to take the stream in.
@@ -170,6 +170,9 @@ type Stream struct {
 	pid   *actor.PID
 	group string
 	once  sync.Once
+	// done is closed when the stream's actor closed: a call then is
+	// answered at once, never left waiting for an actor that is gone.
+	done <-chan struct{}
 }
 
 // streamCall is a call to a stream's actor: fn runs on its goroutine.
@@ -183,7 +186,32 @@ func streamDo[T any](ctx context.Context, st *Stream, fn func(context.Context, *
 	c := &streamCall{ctx: ctx, reply: make(chan callResult, 1),
 		fn: func(ctx context.Context, m *member) (any, error) { return fn(ctx, m) }}
 	st.s.spawner.root.Send(st.pid, c)
-	return awaitReply[T](ctx, c.reply)
+	var zero T
+	select {
+	case r := <-c.reply:
+		if r.err != nil {
+			return zero, r.err
+		}
+		return r.v.(T), nil
+	case <-st.done:
+		select {
+		case r := <-c.reply: // answered as it closed
+			if r.err != nil {
+				return zero, r.err
+			}
+			return r.v.(T), nil
+		default:
+			return zero, errStreamClosed()
+		}
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+// errStreamClosed answers a call to a stream whose actor closed (the
+// proxy shuts down, or the stream failed).
+func errStreamClosed() error {
+	return apierr.New(apierr.CodeUnavailable, "The stream is closed; reconnect.")
 }
 
 // Next waits up to wait for the stream's next records (none when the wait
