@@ -4,7 +4,7 @@
 #   make test    lint (and that nothing built is tracked), unit and embedded
 #                tests with the layout's rules, fuzzing (FUZZTIME per target),
 #                the release artifacts and their checks, then the real-Kafka
-#                tier and its broker-fault tests
+#                tier and its broker-fault tests, then the browser test
 #   make dist    release archives of every platform and SHA256SUMS in dist/
 #   make image   the OCI image (linux/amd64 and linux/arm64) in dist/image
 #   make deb     the Debian packages in dist/
@@ -34,7 +34,7 @@ VERSION     ?=
 RELEASE_TOOL = $(GO) -C internal/release run ./cmd/release -root $(CURDIR) -go $(GO) $(if $(VERSION),-version $(VERSION))
 RELEASE      = $(RELEASE_TOOL) -out $(DIST)
 
-.PHONY: build run test test-unit fuzz test-integration lint bench kafka-start kafka-stop clean \
+.PHONY: build run test test-unit fuzz test-integration test-browser lint bench kafka-start kafka-stop clean \
 	dist image deb test-release release-linux release-darwin
 
 build:
@@ -45,7 +45,7 @@ build:
 run: build
 	$(BIN)/kafka-rest $(CONFIG)
 
-test: lint test-unit fuzz test-release test-integration
+test: lint test-unit fuzz test-release test-integration test-browser
 
 # Unit tests and the embedded tier (the proxy over real HTTP against the
 # in-process cluster), with the race detector.
@@ -77,6 +77,13 @@ test-integration:
 		$(GO) test -tags 'integration brokerfaults' -count=1 -p 1 -run '^TestBrokerFault' $(GOTESTFLAGS) ./... || status=$$?; \
 	fi; \
 	.ci/kafka.sh stop; exit $$status
+
+# Headless Chromium (Debian's package, installed by .ci/chromium.sh when
+# missing) opens a page whose EventSource reads a group stream from the
+# proxy, across origins (build tag browser, names TestBrowser*).
+test-browser:
+	@CHROMIUM="$$(.ci/chromium.sh)" && export CHROMIUM && \
+	$(GO) test -tags browser -count=1 -run '^TestBrowser' $(GOTESTFLAGS) ./http/
 
 # Static, reproducible binaries of both programs for one GOOS (its amd64
 # and arm64), in $(DIST)/bin/<os>_<arch>/: no cgo, no build paths, no build
@@ -115,9 +122,11 @@ lint: $(STATICCHECK)
 	$(GO) vet ./...
 	$(GO) vet -tags integration ./...
 	$(GO) vet -tags 'integration brokerfaults' ./...
+	$(GO) vet -tags browser ./...
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags integration ./...
 	$(STATICCHECK) -tags 'integration brokerfaults' ./...
+	$(STATICCHECK) -tags browser ./...
 	$(GO) -C internal/release vet ./...
 	$(GO) -C internal/release vet -tags release ./...
 	cd internal/release && $(STATICCHECK) ./... && $(STATICCHECK) -tags release ./...
