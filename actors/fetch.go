@@ -77,9 +77,18 @@ func (r *Readers) Read(ctx context.Context, f kafka.Fetch, maxRecords int) (Part
 	}
 	var once sync.Once
 	release := func() { once.Do(func() { r.budget.give(1, int64(f.MaxBytes)) }) }
-	got, err := Admin(ctx, r.pool, func(ctx context.Context, a *kafka.Admin) (kafka.Fetched, error) { return a.Fetch(ctx, f) })
+	// A read waits for a free reader no longer than for its budget: a
+	// crowd of reads waiting at the ends of logs makes the others 429,
+	// not a queue without end.
+	busy, stop := afterFunc(wait)
+	got, err := adminWithin(ctx, r.pool, busy, func(ctx context.Context, a *kafka.Admin) (kafka.Fetched, error) { return a.Fetch(ctx, f) })
+	stop()
 	if err != nil {
 		release()
+		if errors.Is(err, errPoolBusy) {
+			return PartitionRead{}, apierr.New(apierr.CodeTooManyRequests,
+				"Too many reads in flight: all %d readers stayed busy for %s (consumer.v3.fetch.workers); retry later.", r.cfg.Workers, wait)
+		}
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			return PartitionRead{}, apierr.Wrap(err, apierr.CodeKafkaRetriable, "Timed out reading partition %d of topic %s.", f.Partition, f.Topic)
 		}
@@ -100,6 +109,14 @@ func (r *Readers) Read(ctx context.Context, f kafka.Fetch, maxRecords int) (Part
 		out.Records = append(out.Records, consumed(rec))
 	}
 	return out, nil
+}
+
+// afterFunc returns a channel closed after d, and a function that stops
+// its timer.
+func afterFunc(d time.Duration) (<-chan struct{}, func()) {
+	ch := make(chan struct{})
+	t := time.AfterFunc(d, func() { close(ch) })
+	return ch, func() { t.Stop() }
 }
 
 // budgetWaitMin is the least a read waits for its share of the read

@@ -340,3 +340,24 @@ func TestV3ReadPartitionSchemaFormats(t *testing.T) {
 		})
 	}
 }
+
+// Reads wait for a free reader no longer than for their budget: with one
+// reader busy at the end of a log, another read is 429, then served once
+// the reader is free.
+func TestV3ReadPartitionReadersBusy(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxyWith(t, bootstrap, nil, func(c *actors.Config) { c.Fetch.Workers = 1 })
+	topic := uniqueName(t, "read-busy")
+	createTopic(t, p, topic, 1)
+	id := p.cluster(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=3000", "")
+	}()
+	time.Sleep(300 * time.Millisecond)
+	p.do(t, "GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0", "").expectError(t, 429, 429,
+		"Too many reads in flight: all 1 readers stayed busy for 1s (consumer.v3.fetch.workers); retry later.", "application/json")
+	<-done
+	readPartition(t, p, topic, 0, "offset=0")
+}
