@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +38,7 @@ type readRecord struct {
 		Type     string          `json:"type"`
 		Data     json.RawMessage `json:"data"`
 		SchemaID *int            `json:"schema_id"`
+		Subject  string          `json:"subject"`
 	} `json:"value"`
 	Headers []struct {
 		Name  string  `json:"name"`
@@ -323,9 +325,9 @@ func TestV3ReadPartitionSchemaFormats(t *testing.T) {
 			topic := uniqueName(t, "read-"+f.lower)
 			createTopic(t, p.proxy, topic, 1)
 			ls := p.produceOK(t, topic, `{"value":{"type":"`+f.typ+`","schema":`+jsonString(f.schema)+`,"data":`+f.data+`}}{"value":{"type":"BINARY","data":"AAECAw=="}}`)
-			id := int(ls[0]["value"].(map[string]any)["schema_id"].(json.Number).String()[0] - '0')
+			id, _ := strconv.Atoi(ls[0]["value"].(map[string]any)["schema_id"].(json.Number).String())
 			l := readPartition(t, p.proxy, topic, 0, "value_type="+f.lower+"&max_records=1")
-			if len(l.Data) != 1 || l.Data[0].Value.Type != f.typ || l.Data[0].Value.SchemaID == nil || *l.Data[0].Value.SchemaID != id {
+			if len(l.Data) != 1 || l.Data[0].Value.Type != f.typ || l.Data[0].Value.SchemaID == nil || *l.Data[0].Value.SchemaID != id || l.Data[0].Value.Subject != topic+"-value" {
 				t.Fatalf("%+v", l)
 			}
 			var got, want any
@@ -333,6 +335,12 @@ func TestV3ReadPartitionSchemaFormats(t *testing.T) {
 			json.Unmarshal([]byte(f.data), &want)
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("value %s, want %s", l.Data[0].Value.Data, f.data)
+			}
+			// A schema registered under another subject only is named by it.
+			other := p.produceOK(t, topic, `{"value":{"type":"`+f.typ+`","subject":"custom-`+topic+`","schema":`+jsonString(f.otherSchema)+`,"data":`+f.otherData+`}}`)
+			otherID, _ := strconv.Atoi(other[0]["value"].(map[string]any)["schema_id"].(json.Number).String())
+			if l := readPartition(t, p.proxy, topic, 0, "offset=2&value_type="+f.lower); len(l.Data) != 1 || *l.Data[0].Value.SchemaID != otherID || l.Data[0].Value.Subject != "custom-"+topic {
+				t.Fatalf("another subject: %+v", l)
 			}
 			// The second record is not in the wire format: its error.
 			p.do(t, "GET", "/v3/clusters/"+p.cluster(t)+"/topics/"+topic+"/partitions/0/records?offset=1&value_type="+f.typ, "").expectError(t, 408, 40801,

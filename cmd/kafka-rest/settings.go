@@ -105,7 +105,7 @@ func settings() []setting {
 		{key: "consumer.iterator.backoff.ms", def: "50", doc: "Accepted for compatibility: a records read waits on Kafka's fetches, not on a polling loop.", check: intRange(0, 1<<31-1)},
 		{key: "consumer.read.budget.bytes", def: "134217728", doc: "Record bytes all v2 reads in flight may hold between them: a read takes its max bytes before it gathers records and gives them back once its answer is written.", check: int64Min(1)},
 		{key: "consumer.instances.max", def: "10000", doc: "Live v2 consumer instances; a create beyond is 429.", check: intRange(1, 1<<24)},
-		{key: "consumer.v3.fetch.workers", def: "16", doc: "v3 partition reads (GET .../partitions/{p}/records) served at once, each on a reader actor; more wait for a free one.", check: intRange(1, 4096)},
+		{key: "consumer.v3.fetch.workers", def: "16", doc: "v3 partition reads (GET .../partitions/{p}/records) served at once, each on a reader actor; more wait for a free one as long as their timeout_ms (at least 1 s), then answer 429.", check: intRange(1, 4096)},
 		{key: "consumer.v3.fetch.max.wait.ms", def: "30000", doc: "Longest timeout_ms a v3 partition read may wait for records at the end of the log.", check: intRange(0, 1<<31-1)},
 		{key: "consumer.v3.fetch.max.bytes", def: "8388608", doc: "Largest max_bytes of a v3 partition read; each read holds its max_bytes of consumer.read.budget.bytes until its answer is written.", check: intRange(1, 1<<31-1)},
 		{key: "consumer.v3.stream.max.per.node", def: "1000", doc: "Open v3 group streams (GET .../consumer-groups/{g}/records) on this proxy; one more is 429.", check: intRange(1, 1<<24)},

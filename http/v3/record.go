@@ -37,6 +37,7 @@ type recordValue struct {
 	Type     codec.Format `json:"type"`
 	Data     any          `json:"data"`
 	SchemaID *int         `json:"schema_id,omitempty"`
+	Subject  string       `json:"subject,omitempty"`
 }
 
 // recordHeader is a header; its value is base64, as in a produce request.
@@ -86,10 +87,10 @@ func (rn *renderer) render(ctx context.Context, r actors.ConsumedRecord) (record
 		d.TimestampType = "LOG_APPEND_TIME"
 	}
 	var err error
-	if d.Key, err = rn.data(ctx, rn.key, r.Key); err != nil {
+	if d.Key, err = rn.data(ctx, rn.key, r.Topic, true, r.Key); err != nil {
 		return d, errUndecodable("key", rn.key, r, err)
 	}
-	if d.Value, err = rn.data(ctx, rn.value, r.Value); err != nil {
+	if d.Value, err = rn.data(ctx, rn.value, r.Topic, false, r.Value); err != nil {
 		return d, errUndecodable("value", rn.value, r, err)
 	}
 	for _, h := range r.Headers {
@@ -103,8 +104,8 @@ func (rn *renderer) render(ctx context.Context, r actors.ConsumedRecord) (record
 	return d, nil
 }
 
-// data renders one key or value as type f.
-func (rn *renderer) data(ctx context.Context, f codec.Format, b []byte) (recordValue, error) {
+// data renders one key (key) or value of topic as type f.
+func (rn *renderer) data(ctx context.Context, f codec.Format, topic string, key bool, b []byte) (recordValue, error) {
 	v := recordValue{Type: f}
 	if b == nil {
 		return v, nil
@@ -129,6 +130,9 @@ func (rn *renderer) data(ctx context.Context, f codec.Format, b []byte) (recordV
 		}
 		id := int(binary.BigEndian.Uint32(b[1:5])) // Deserialize checked the wire format
 		v.Data, v.SchemaID = json.RawMessage(out), &id
+		if sn, ok := rn.deserializer.(codec.SubjectNamer); ok {
+			v.Subject, _ = sn.SubjectOf(ctx, id, topic, key)
+		}
 	}
 	return v, nil
 }
