@@ -6,8 +6,9 @@ import (
 )
 
 // SubjectOf names the subject of schema id for topic's keys (key) or
-// values: the subject the key or value subject name strategy gives, when
-// the id is registered under it, else the id's only subject. ok is false
+// values: TopicNameStrategy's <topic>-key or <topic>-value when the id is
+// registered under it, else the id's only subject (the record name
+// strategies' subjects among them). ok is false
 // when the id has several subjects and none is the strategy's, or when the
 // registry cannot say: a read then renders the id without a subject.
 func (r *Registry) SubjectOf(ctx context.Context, id int, topic string, key bool) (string, bool) {
