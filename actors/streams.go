@@ -60,6 +60,11 @@ type Streams struct {
 	clients  *kafka.ClientPool
 	admin    *AdminPool
 
+	// stopping ends when the proxy shuts down: every stream ends then,
+	// committing what it wrote, and no new one opens.
+	stopping context.Context
+	stop     context.CancelFunc
+
 	mu       sync.Mutex
 	open     int
 	perGroup map[string]int
@@ -67,8 +72,19 @@ type Streams struct {
 }
 
 func newStreams(cfg StreamsConfig, kcfg kafka.Config, log *slog.Logger, sp spawner, clients *kafka.ClientPool, admin *AdminPool) *Streams {
-	return &Streams{cfg: cfg, kafkaCfg: kcfg, log: log, spawner: sp, clients: clients, admin: admin, perGroup: make(map[string]int)}
+	stopping, stop := context.WithCancel(context.Background())
+	return &Streams{cfg: cfg, kafkaCfg: kcfg, log: log, spawner: sp, clients: clients, admin: admin, perGroup: make(map[string]int),
+		stopping: stopping, stop: stop}
 }
+
+// Stop ends every stream (each commits what it wrote and leaves its
+// group) and refuses new ones: the proxy is shutting down. The requests
+// of the streams then end within moments, not at the end of the grace
+// period.
+func (s *Streams) Stop() { s.stop() }
+
+// Stopping ends when Stop is called: a stream's request ends with it.
+func (s *Streams) Stopping() context.Context { return s.stopping }
 
 // Config returns the streams' bounds.
 func (s *Streams) Config() StreamsConfig { return s.cfg }
@@ -103,6 +119,9 @@ func (s *Streams) Open(ctx context.Context, o StreamOptions) (*Stream, error) {
 	}
 	s.mu.Lock()
 	switch {
+	case s.stopping.Err() != nil:
+		s.mu.Unlock()
+		return nil, apierr.New(apierr.CodeUnavailable, "The proxy is shutting down; reconnect to another node.")
 	case s.open >= s.cfg.MaxPerNode:
 		s.mu.Unlock()
 		return nil, apierr.New(apierr.CodeTooManyRequests, "Too many group streams: %d are open on this node (consumer.v3.stream.max.per.node); retry later.", s.open)

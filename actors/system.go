@@ -167,6 +167,7 @@ func (s *System) IdentityClients() int { return s.clients.Live() }
 // queued to them, waits for Kafka to answer the records handed to it, then
 // closes the Kafka clients. ctx bounds the wait.
 func (s *System) Shutdown(ctx context.Context) error {
+	s.streams.Stop()
 	s.producers.close()
 	done := make(chan error, 1)
 	go func() { done <- s.sys.Root.PoisonFuture(s.root).Wait() }()

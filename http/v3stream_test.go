@@ -599,3 +599,31 @@ func TestV3GroupStreamStalledReader(t *testing.T) {
 		return nil
 	})
 }
+
+// When the proxy shuts down its streams end at once, each committing what
+// it wrote, and no new one opens.
+func TestV3GroupStreamShutdown(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, "stream-stop")
+	createTopic(t, p, topic, 1)
+	group := uniqueName(t, "group")
+	produceDirect(t, bootstrap, &kgo.Record{Topic: topic, Value: []byte("a")}, &kgo.Record{Topic: topic, Value: []byte("b")})
+	sc := openStream(t, p, group, "topics="+topic, "text/event-stream")
+	sc.records(t, 2, 30*time.Second)
+	stopped := time.Now()
+	p.sys.Streams().Stop()
+	for range sc.events {
+	}
+	if d := time.Since(stopped); d > 10*time.Second {
+		t.Fatalf("the stream ended %s after the stop", d)
+	}
+	eventually(t, "the commit of the stopped stream", func() error {
+		if got := groupCommitted(t, p, group)[topic][0]; got != 2 {
+			return fmt.Errorf("committed %d", got)
+		}
+		return nil
+	})
+	p.do(t, "GET", "/v3/clusters/"+p.cluster(t)+"/consumer-groups/"+group+"/records?topics="+topic, "").expectError(t, 503, 503,
+		"The proxy is shutting down; reconnect to another node.", "application/json")
+}
