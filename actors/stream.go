@@ -104,7 +104,7 @@ func (m *member) adjust(_ context.Context, offsets map[string]map[int32]kgo.Offs
 	return offsets, nil
 }
 
-// revokeCommitTimeout bounds the commit of what was written when
+// streamCommitTimeout bounds the commit of what was written when
 // partitions go away or the stream closes.
 const streamCommitTimeout = 5 * time.Second
 

@@ -156,8 +156,7 @@ func (s *Streams) Open(ctx context.Context, o StreamOptions) (*Stream, error) {
 	}
 	pid, err := s.spawner.spawn(actor.PropsFromProducer(func() actor.Actor { return m }), name)
 	if err != nil {
-		m.close()
-		s.left(o.Group)
+		m.close() // gives its places back
 		return nil, fmt.Errorf("starting a stream of group %s: %w", o.Group, err)
 	}
 	return &Stream{s: s, pid: pid, group: o.Group, done: m.done}, nil
