@@ -83,6 +83,10 @@ func newStreams(cfg StreamsConfig, kcfg kafka.Config, log *slog.Logger, sp spawn
 // period.
 func (s *Streams) Stop() { s.stop() }
 
+func errStopping() error {
+	return apierr.New(apierr.CodeUnavailable, "The proxy is shutting down; reconnect to another node.")
+}
+
 // Stopping ends when Stop is called: a stream's request ends with it.
 func (s *Streams) Stopping() context.Context { return s.stopping }
 
@@ -94,6 +98,9 @@ func (s *Streams) Config() StreamsConfig { return s.cfg }
 // exist is 404 40403, a pattern that is not a regular expression 400.
 // Close the stream when its request ends.
 func (s *Streams) Open(ctx context.Context, o StreamOptions) (*Stream, error) {
+	if s.stopping.Err() != nil {
+		return nil, errStopping()
+	}
 	if len(o.Topics) == 0 {
 		if _, err := regexp.Compile(o.Pattern); err != nil {
 			return nil, apierr.New(apierr.CodeBadRequest, "topic_pattern %q is not a regular expression: %v", o.Pattern, err)
@@ -121,7 +128,7 @@ func (s *Streams) Open(ctx context.Context, o StreamOptions) (*Stream, error) {
 	switch {
 	case s.stopping.Err() != nil:
 		s.mu.Unlock()
-		return nil, apierr.New(apierr.CodeUnavailable, "The proxy is shutting down; reconnect to another node.")
+		return nil, errStopping()
 	case s.open >= s.cfg.MaxPerNode:
 		s.mu.Unlock()
 		return nil, apierr.New(apierr.CodeTooManyRequests, "Too many group streams: %d are open on this node (consumer.v3.stream.max.per.node); retry later.", s.open)

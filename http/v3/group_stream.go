@@ -125,12 +125,12 @@ func (s *groupStream) stream(c *rest.Call) error {
 	rn.clusterID = id
 	ctx, cancel := context.WithTimeout(c.R.Context(), s.streams.Config().MaxDuration)
 	defer cancel()
-	defer context.AfterFunc(s.streams.Stopping(), cancel)() // the proxy shuts down
 	st, err := s.streams.Open(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	defer context.AfterFunc(s.streams.Stopping(), cancel)() // the proxy shuts down
 
 	media := mediaNDJSON
 	if sse {
