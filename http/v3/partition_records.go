@@ -127,12 +127,6 @@ type recordListMeta struct {
 	Next string `json:"next"`
 }
 
-type recordList struct {
-	Kind     string         `json:"kind"`
-	Metadata recordListMeta `json:"metadata"`
-	Data     []recordData   `json:"data"`
-}
-
 func (s *partitionRecords) read(c *rest.Call) error {
 	id, pid, err := s.clusterAndID(c, "partition_id")
 	if err != nil {
@@ -149,12 +143,20 @@ func (s *partitionRecords) read(c *rest.Call) error {
 	}
 	defer read.Release() // the read's share of the read budget, once written
 	rn := &renderer{clusterID: id, key: rq.key, value: rq.value, deserializer: s.deserializer}
-	list := recordList{Kind: "KafkaRecordList", Data: make([]recordData, 0, len(read.Records))}
-	next := read.Next
+	// The answer is written record by record, its metadata last (it
+	// names where the records stopped): a read may hold megabytes, and
+	// building its answer whole would hold them twice more. A first
+	// record that cannot be rendered is the answer's error instead.
+	var bw *bufio.Writer
+	n, next := 0, read.Next
 	for _, r := range read.Records {
 		d, err := rn.render(ctx, r)
+		var b []byte
+		if err == nil {
+			b, err = codec.Marshal(d)
+		}
 		if err != nil {
-			if len(list.Data) == 0 {
+			if n == 0 {
 				return err
 			}
 			// The records before it are answered; the read that
@@ -162,19 +164,35 @@ func (s *partitionRecords) read(c *rest.Call) error {
 			next = r.Offset
 			break
 		}
-		list.Data = append(list.Data, d)
+		if n == 0 {
+			bw = s.startList(c)
+		} else {
+			bw.WriteByte(',')
+		}
+		bw.Write(b)
+		n++
 	}
-	list.Metadata = recordListMeta{Self: s.readURL(c, id, pid, nil), Next: s.readURL(c, id, pid, &next)}
-	s.metrics.Read(rq.fetch.Topic, len(list.Data))
-	b, err := codec.Marshal(list)
+	if n == 0 {
+		bw = s.startList(c)
+	}
+	meta, err := codec.Marshal(recordListMeta{Self: s.readURL(c, id, pid, nil), Next: s.readURL(c, id, pid, &next)})
 	if err != nil {
 		return err
 	}
+	bw.WriteString(`],"metadata":`)
+	bw.Write(meta)
+	bw.WriteByte('}')
+	s.metrics.Read(rq.fetch.Topic, n)
+	return bw.Flush()
+}
+
+// startList writes the answer's status and headers and opens its list.
+func (s *partitionRecords) startList(c *rest.Call) *bufio.Writer {
 	c.W.Header().Set("Content-Type", c.Media)
 	c.W.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(c.W, 64<<10)
-	bw.Write(b)
-	return bw.Flush()
+	bw.WriteString(`{"kind":"KafkaRecordList","data":[`)
+	return bw
 }
 
 // readURL is the URL of this read, or with next of the read that starts at
