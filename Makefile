@@ -5,7 +5,7 @@
 #                tests with the layout's rules, the Helm chart linted and its
 #                rendered manifests checked, fuzzing (FUZZTIME per target),
 #                the release artifacts and their checks, then the real-Kafka
-#                tier and its broker-fault tests
+#                tier and its broker-fault tests, then the browser test
 #   make dist    release archives of every platform and SHA256SUMS in dist/
 #   make image   the OCI image (linux/amd64 and linux/arm64) in dist/image
 #   make deb     the Debian packages in dist/
@@ -40,7 +40,7 @@ VERSION     ?=
 RELEASE_TOOL = $(GO) -C internal/release run ./cmd/release -root $(CURDIR) -go $(GO) $(if $(VERSION),-version $(VERSION))
 RELEASE      = $(RELEASE_TOOL) -out $(DIST)
 
-.PHONY: build run test test-unit test-helm fuzz test-integration lint bench kafka-start kafka-stop clean \
+.PHONY: build run test test-unit test-helm fuzz test-integration test-browser lint bench kafka-start kafka-stop clean \
 	dist image deb test-release release-linux release-darwin
 
 build:
@@ -51,7 +51,7 @@ build:
 run: build
 	$(BIN)/kafka-rest $(CONFIG)
 
-test: lint test-unit test-helm fuzz test-release test-integration
+test: lint test-unit test-helm fuzz test-release test-integration test-browser
 
 # Unit tests and the embedded tier (the proxy over real HTTP against the
 # in-process cluster), with the race detector.
@@ -97,6 +97,13 @@ test-integration:
 	fi; \
 	.ci/kafka.sh stop; exit $$status
 
+# Headless Chromium (Debian's package, installed by .ci/chromium.sh when
+# missing) opens a page whose EventSource reads a group stream from the
+# proxy, across origins (build tag browser, names TestBrowser*).
+test-browser:
+	@CHROMIUM="$$(.ci/chromium.sh)" && export CHROMIUM && \
+	$(GO) test -tags browser -count=1 -run '^TestBrowser' $(GOTESTFLAGS) ./http/
+
 # Static, reproducible binaries of both programs for one GOOS (its amd64
 # and arm64), in $(DIST)/bin/<os>_<arch>/: no cgo, no build paths, no build
 # time, only the commit's.
@@ -135,10 +142,12 @@ lint: $(STATICCHECK)
 	$(GO) vet -tags integration ./...
 	$(GO) vet -tags 'integration brokerfaults' ./...
 	$(GO) vet -tags helm ./cmd/kafka-rest
+	$(GO) vet -tags browser ./...
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags helm ./cmd/kafka-rest
 	$(STATICCHECK) -tags integration ./...
 	$(STATICCHECK) -tags 'integration brokerfaults' ./...
+	$(STATICCHECK) -tags browser ./...
 	$(GO) -C internal/release vet ./...
 	$(GO) -C internal/release vet -tags release ./...
 	cd internal/release && $(STATICCHECK) ./... && $(STATICCHECK) -tags release ./...

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -38,6 +39,12 @@ func newAdminPool(size int, clients *kafka.ClientPool) *AdminPool {
 // the one way the HTTP layer reaches Kafka's admin API: a handler says
 // what to call, the pool bounds how many calls run at once.
 func Admin[T any](ctx context.Context, p *AdminPool, call func(context.Context, *kafka.Admin) (T, error)) (T, error) {
+	return adminWithin(ctx, p, nil, call)
+}
+
+// adminWithin is Admin whose wait for an idle worker also ends when
+// busy does (nil: never), with errPoolBusy.
+func adminWithin[T any](ctx context.Context, p *AdminPool, busy <-chan struct{}, call func(context.Context, *kafka.Admin) (T, error)) (T, error) {
 	var zero T
 	lease, err := p.clients.Acquire(ctx)
 	if err != nil {
@@ -49,6 +56,9 @@ func Admin[T any](ctx context.Context, p *AdminPool, call func(context.Context, 
 	case <-ctx.Done():
 		lease.Release()
 		return zero, ctx.Err()
+	case <-busy:
+		lease.Release()
+		return zero, errPoolBusy
 	}
 	m := &adminCall{
 		ctx:   ctx,
@@ -59,6 +69,9 @@ func Admin[T any](ctx context.Context, p *AdminPool, call func(context.Context, 
 	p.send(pid, m)
 	return awaitReply[T](ctx, m.reply)
 }
+
+// errPoolBusy is adminWithin's answer when no worker came free in time.
+var errPoolBusy = errors.New("no idle worker in time")
 
 // Run is Admin for a call with no result.
 func (p *AdminPool) Run(ctx context.Context, call func(context.Context, *kafka.Admin) error) error {

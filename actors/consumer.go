@@ -549,7 +549,8 @@ func (c *consumerInstance) returnedRecord(r *kgo.Record) {
 // consumed is r as a read answers it, before decoding.
 func consumed(r *kgo.Record) ConsumedRecord {
 	return ConsumedRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
-		Key: r.Key, Value: r.Value, Headers: headersOf(r.Headers), Timestamp: r.Timestamp}
+		Key: r.Key, Value: r.Value, Headers: headersOf(r.Headers), Timestamp: r.Timestamp,
+		LogAppendTime: logAppendTime(r)}
 }
 
 // fetchError is the first error of fs that is not the end of the read.

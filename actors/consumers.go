@@ -66,6 +66,12 @@ type ConsumedRecord struct {
 	Value     []byte
 	Headers   []Header
 	Timestamp time.Time
+	// LogAppendTime says Timestamp is the broker's append time, not the
+	// producer's create time.
+	LogAppendTime bool
+	// LeaderEpoch is the epoch of the leader that wrote the record, for
+	// the group streams' commits.
+	LeaderEpoch int32
 }
 
 // TopicPartitionOffset is an offset of a partition, with its metadata.

@@ -4,6 +4,7 @@ package actors
 func (s *System) registerGauges() {
 	m, p := s.metrics, s.producers
 	m.Gauge("kafka_rest_consumer_instances", func() float64 { return float64(s.consumers.Live()) })
+	m.Gauge("kafka_rest_group_streams", func() float64 { return float64(s.streams.Live()) })
 	m.Gauge("kafka_rest_producer_actors", func() float64 { return float64(p.Live()) })
 	m.Gauge("kafka_rest_produce_credit_records_in_use", inUse(p.credits, 0))
 	m.Gauge("kafka_rest_produce_credit_bytes_in_use", inUse(p.credits, 1))

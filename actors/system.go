@@ -25,6 +25,10 @@ type Config struct {
 	Produce ProduceConfig
 	// Consumers bounds the v2 consumer instances.
 	Consumers ConsumersConfig
+	// Fetch bounds the v3 partition reads.
+	Fetch FetchConfig
+	// Streams bounds the v3 group streams.
+	Streams StreamsConfig
 	// Metrics receives the proxy's metrics; nil means a set of its own.
 	// Kafka.Hooks, when unset, becomes its franz-go hooks.
 	Metrics *telemetry.Metrics
@@ -32,7 +36,8 @@ type Config struct {
 
 // DefaultConfig returns the defaults for everything but Kafka.
 func DefaultConfig() Config {
-	return Config{AdminPoolSize: 8, Produce: DefaultProduceConfig(), Consumers: DefaultConsumersConfig()}
+	return Config{AdminPoolSize: 8, Produce: DefaultProduceConfig(), Consumers: DefaultConsumersConfig(),
+		Fetch: DefaultFetchConfig(), Streams: DefaultStreamsConfig()}
 }
 
 // System is the running actor system: a root supervisor with one subtree
@@ -50,6 +55,8 @@ type System struct {
 	admin     *AdminPool
 	producers *Producers
 	consumers *Consumers
+	readers   *Readers
+	streams   *Streams
 
 	metrics   *telemetry.Metrics
 	readiness readiness
@@ -65,6 +72,12 @@ type tree struct {
 func New(cfg Config, log *slog.Logger) (*System, error) {
 	if cfg.AdminPoolSize < 1 {
 		return nil, fmt.Errorf("actors: AdminPoolSize must be at least 1, got %d", cfg.AdminPoolSize)
+	}
+	if cfg.Fetch.Workers < 1 || cfg.Fetch.MaxBytes < 1 {
+		return nil, fmt.Errorf("actors: Fetch needs 1 or more Workers and MaxBytes, got %+v", cfg.Fetch)
+	}
+	if st := cfg.Streams; st.MaxPerNode < 1 || st.MaxPerGroup < 1 || st.MaxDuration <= 0 || st.BufferBytes < 1 || st.CommitInterval <= 0 || st.MaxRecords < 1 {
+		return nil, fmt.Errorf("actors: Streams needs positive bounds, got %+v", st)
 	}
 	if err := cfg.Produce.validate(); err != nil {
 		return nil, err
@@ -93,10 +106,12 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		readiness: readiness{sem: make(chan struct{}, 1)}}
 	s.admin = newAdminPool(cfg.AdminPoolSize, clients)
 	s.admin.send = sys.Root.Send
+	readerPool := newAdminPool(cfg.Fetch.Workers, clients)
+	readerPool.send = sys.Root.Send
 	closeClients := func() { _ = clients.Close(context.Background()) }
 
 	ready := make(chan tree, 1)
-	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{pool: s.admin, ready: ready} },
+	props := actor.PropsFromProducer(func() actor.Actor { return &rootActor{pool: s.admin, readers: readerPool, ready: ready} },
 		actor.WithSupervisor(stopOnFailure()))
 	root, err := sys.Root.SpawnNamed(props, "kafka-rest")
 	if err != nil {
@@ -117,6 +132,8 @@ func New(cfg Config, log *slog.Logger) (*System, error) {
 		return nil, err
 	}
 	s.consumers = newConsumers(cfg.Consumers, cfg.Kafka, log, spawner{sys.Root, t.consumers}, clients, s.admin)
+	s.readers = &Readers{cfg: cfg.Fetch, pool: readerPool, budget: s.consumers.readCredits}
+	s.streams = newStreams(cfg.Streams, cfg.Kafka, log, spawner{sys.Root, t.consumers}, clients, s.admin)
 	s.registerGauges()
 	return s, nil
 }
@@ -129,6 +146,12 @@ func (s *System) Producers() *Producers { return s.producers }
 
 // Consumers are the v2 consumer instances.
 func (s *System) Consumers() *Consumers { return s.consumers }
+
+// Readers serve the v3 partition reads.
+func (s *System) Readers() *Readers { return s.readers }
+
+// Streams are the v3 group streams.
+func (s *System) Streams() *Streams { return s.streams }
 
 // Metrics returns the proxy's metrics, for the HTTP layer to count
 // requests and serve them.
@@ -144,6 +167,7 @@ func (s *System) IdentityClients() int { return s.clients.Live() }
 // queued to them, waits for Kafka to answer the records handed to it, then
 // closes the Kafka clients. ctx bounds the wait.
 func (s *System) Shutdown(ctx context.Context) error {
+	s.streams.Stop()
 	s.producers.close()
 	done := make(chan error, 1)
 	go func() { done <- s.sys.Root.PoisonFuture(s.root).Wait() }()
@@ -163,8 +187,8 @@ func (s *System) Shutdown(ctx context.Context) error {
 // rootActor is the root supervisor. It starts the three subtrees and
 // stops them, children first, when it is stopped.
 type rootActor struct {
-	pool  *AdminPool
-	ready chan<- tree
+	pool, readers *AdminPool
+	ready         chan<- tree
 }
 
 func (r *rootActor) Receive(c actor.Context) {
@@ -174,6 +198,10 @@ func (r *rootActor) Receive(c actor.Context) {
 	var t tree
 	// Admin workers are stateless: a panic restarts the one that failed.
 	t.admin = c.Spawn(actor.PropsFromProducer(func() actor.Actor { return &adminSupervisor{pool: r.pool} },
+		actor.WithSupervisor(actor.NewOneForOneStrategy(10, 10*time.Second, actor.DefaultDecider))))
+	// Readers are admin workers of their own pool: a read that waits at
+	// the end of a log never holds a worker admin calls need.
+	c.Spawn(actor.PropsFromProducer(func() actor.Actor { return &adminSupervisor{pool: r.readers} },
 		actor.WithSupervisor(actor.NewOneForOneStrategy(10, 10*time.Second, actor.DefaultDecider))))
 	// Producers and consumers are spawned on demand below these.
 	t.producers = c.Spawn(actor.PropsFromProducer(newSupervisor,

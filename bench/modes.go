@@ -38,6 +38,12 @@ const (
 	// instead of waiting for its timeout.
 	ModeV2ReadLowLatency = "v2-consume-lowlat"
 	ModeNativeRead       = "native-consume" // a franz-go group consumer drains the same
+	// ModeV3Fetch drains the topic with v3 stateless partition reads, one
+	// reader per partition following metadata.next.
+	ModeV3Fetch = "v3-fetch"
+	// ModeV3StreamRead drains it with Instances v3 group streams (NDJSON)
+	// in one group.
+	ModeV3StreamRead = "v3-stream-read"
 	// ModeV2E2E measures end-to-end latency: a native producer sends
 	// records at a fixed rate, each stamped with its send time, and v2
 	// consumer instances (fetch.min.bytes=1) polling in a loop report now
@@ -83,6 +89,8 @@ func specs() []modeSpec {
 		{name: ModeNativeSync, kind: kindSingle, brokers: true, run: runNativeSync},
 		{name: ModeV2Read, kind: kindConsume, baseline: ModeNativeRead, run: runV2Consume},
 		{name: ModeV2ReadLowLatency, kind: kindConsume, baseline: ModeNativeRead, run: runV2ConsumeLowLatency},
+		{name: ModeV3Fetch, kind: kindConsume, baseline: ModeNativeRead, run: runV3Fetch},
+		{name: ModeV3StreamRead, kind: kindConsume, baseline: ModeNativeRead, run: runV3StreamRead},
 		{name: ModeNativeRead, kind: kindConsume, brokers: true, run: runNativeConsume},
 		{name: ModeV2E2E, kind: kindE2E, baseline: ModeNativeE2E, brokers: true, run: runV2E2E},
 		{name: ModeNativeE2E, kind: kindE2E, brokers: true, run: runNativeE2E},

@@ -121,7 +121,7 @@ func TestRunAgainstAProxy(t *testing.T) {
 	WriteTable(&out, cfg, results)
 	for _, want := range []string{"v3-stream / native:", "v3-batch / native:", "v3-stream-avro / native:", "v2-produce / native:",
 		"v3-single / native-sync:", "v3-single-h2 / native-sync:", "v2-consume / native-consume:", "v2-consume-lowlat / native-consume:",
-		"v2-e2e @ 1k/s / native-e2e @ 1k/s: p50", "records/s", "p999 ms", "proxy CPU µs/rec", "native: 2 client(s) x 1 producer goroutine(s), linger 0s"} {
+		"v3-fetch / native-consume:", "v3-stream-read / native-consume:", "v2-e2e @ 1k/s / native-e2e @ 1k/s: p50", "records/s", "p999 ms", "proxy CPU µs/rec", "native: 2 client(s) x 1 producer goroutine(s), linger 0s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table has no %q:\n%s", want, out.String())
 		}
@@ -286,12 +286,12 @@ func TestFixedRateAndHalfLoad(t *testing.T) {
 func TestModes(t *testing.T) {
 	names := Modes()
 	for _, want := range []string{ModeV3Stream, ModeV3Batch, ModeV3Avro, ModeV2, ModeNative, ModeV3Single, ModeV3SingleH2,
-		ModeNativeSync, ModeV2Read, ModeV2ReadLowLatency, ModeNativeRead, ModeV2E2E, ModeNativeE2E} {
+		ModeNativeSync, ModeV2Read, ModeV2ReadLowLatency, ModeV3Fetch, ModeV3StreamRead, ModeNativeRead, ModeV2E2E, ModeNativeE2E} {
 		if n := len(slices.DeleteFunc(slices.Clone(names), func(s string) bool { return s != want })); n != 1 {
 			t.Errorf("mode %s listed %d times", want, n)
 		}
 	}
-	if len(names) != 13 {
+	if len(names) != 15 {
 		t.Errorf("%d modes: %v", len(names), names)
 	}
 	for _, s := range specs() {

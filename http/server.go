@@ -39,6 +39,8 @@ type Config struct {
 	// Produce bounds v3 produce; its BatchCreditWait bounds v2 produce's
 	// wait for credit too.
 	Produce v3.ProduceConfig
+	// GroupStream bounds how v3 group streams write.
+	GroupStream v3.GroupStreamConfig
 	// Serializer makes record bytes of produced keys and values; nil
 	// means codec.Schemaless (no Schema Registry).
 	Serializer codec.Serializer
@@ -68,7 +70,8 @@ func DefaultConfig() Config {
 		Produce: v3.ProduceConfig{ProduceBatchMaxEntries: 10,
 			StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
 			StreamWindow: 4096, StreamWriteTimeout: 60 * time.Second, BatchCreditWait: 10 * time.Second,
-			ReadBudgetBytes: 64 << 20, ReadBudgetWait: 30 * time.Second}}
+			ReadBudgetBytes: 64 << 20, ReadBudgetWait: 30 * time.Second},
+		GroupStream: v3.GroupStreamConfig{Heartbeat: 15 * time.Second, WriteTimeout: 60 * time.Second}}
 }
 
 // Server is the proxy's HTTP API: an http.Handler. Serve it through its
@@ -108,6 +111,7 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	if cfg.V3 {
 		routes = append(routes, openAPIRoute("/v3/openapi.yaml", "api.v3.openapi.get"))
 		routes = append(routes, v3.Routes(v3.Deps{Admin: sys.Admin(), Producers: sys.Producers(), Serializer: serializer,
+			Readers: sys.Readers(), Deserializer: cfg.Deserializer, Streams: sys.Streams(), GroupStream: cfg.GroupStream,
 			Produce: cfg.Produce, URLs: urls, ResourceNameAuthority: cfg.ResourceNameAuthority,
 			Metrics: sys.Metrics(), Log: log})...)
 	}

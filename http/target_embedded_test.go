@@ -31,3 +31,7 @@ const bulkRecords = 20_000
 // where the race detector checks every byte that moves, and the real tier
 // runs them whole.
 const largeScale = 4
+
+// clusterInHeap says the cluster keeps its records in the test's own heap,
+// as the embedded one does: memory bounds of the proxy add what it holds.
+const clusterInHeap = true

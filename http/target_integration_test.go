@@ -38,3 +38,7 @@ const bulkRecords = 100_000
 // (records, budgets, bounds): 1, the issue's own 16 records of 60 MB, here
 // where the broker is another process and no race detector runs.
 const largeScale = 1
+
+// clusterInHeap says the cluster keeps its records in the test's own heap:
+// not a broker in a process of its own.
+const clusterInHeap = false

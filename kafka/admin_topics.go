@@ -464,3 +464,22 @@ func (a *Admin) TopicIDs(ctx context.Context, topics ...string) (map[string][16]
 	}
 	return ids, nil
 }
+
+// TopicsExist checks that every one of topics exists: the first that does
+// not is 404 40403 naming it.
+func (a *Admin) TopicsExist(ctx context.Context, topics []string) error {
+	md, err := a.adm.Metadata(ctx, topics...)
+	if err != nil {
+		return err
+	}
+	for _, t := range topics {
+		td, ok := md.Topics[t]
+		if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+			return WithMessage(kerr.UnknownTopicOrPartition, fmt.Sprintf("Topic %s does not exist.", t))
+		}
+		if td.Err != nil {
+			return td.Err
+		}
+	}
+	return nil
+}

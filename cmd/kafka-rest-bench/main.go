@@ -48,7 +48,7 @@ func (u *urlFlag) Set(v string) error {
 
 // defaultModes run when --modes is not given: everything that needs no
 // Schema Registry and no h2c.
-const defaultModes = "v3-stream,v3-batch,v2-produce,native,v3-single,native-sync,v2-consume,v2-consume-lowlat,native-consume,v2-e2e,native-e2e"
+const defaultModes = "v3-stream,v3-batch,v2-produce,native,v3-single,native-sync,v2-consume,v2-consume-lowlat,v3-fetch,v3-stream-read,native-consume,v2-e2e,native-e2e"
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kafka-rest-bench", flag.ContinueOnError)

@@ -236,6 +236,19 @@ func (c *config) actorsConfig(k kafka.Config) actors.Config {
 		MaxInstances:    c.int("consumer.instances.max"),
 		ReadBudgetBytes: c.int64("consumer.read.budget.bytes"),
 	}
+	a.Fetch = actors.FetchConfig{
+		Workers:  c.int("consumer.v3.fetch.workers"),
+		MaxWait:  c.ms("consumer.v3.fetch.max.wait.ms"),
+		MaxBytes: c.int64("consumer.v3.fetch.max.bytes"),
+	}
+	a.Streams = actors.StreamsConfig{
+		MaxPerNode:     c.int("consumer.v3.stream.max.per.node"),
+		MaxPerGroup:    c.int("consumer.v3.stream.max.per.group"),
+		MaxDuration:    c.ms("consumer.v3.stream.max.duration.ms"),
+		BufferBytes:    int32(c.int("consumer.v3.stream.buffer.bytes")),
+		CommitInterval: c.ms("consumer.v3.stream.commit.interval.ms"),
+		MaxRecords:     actors.DefaultStreamsConfig().MaxRecords,
+	}
 	a.Produce = actors.ProduceConfig{
 		GlobalRecords: c.int64("produce.credit.global.records"), GlobalBytes: c.int64("produce.credit.global.bytes"),
 		TopicRecords: c.int64("produce.credit.topic.records"), TopicBytes: c.int64("produce.credit.topic.bytes"),
@@ -272,6 +285,8 @@ func (c *config) httpConfig() http.Config {
 	h.Produce.StreamGrace = c.ms("streaming.connection.max.duration.grace.period.ms")
 	h.Produce.StreamWindow = c.int("produce.stream.window.records")
 	h.Produce.StreamWriteTimeout = c.ms("produce.stream.write.timeout.ms")
+	h.GroupStream.Heartbeat = c.ms("consumer.v3.stream.heartbeat.ms")
+	h.GroupStream.WriteTimeout = c.ms("consumer.v3.stream.write.timeout.ms")
 	h.Produce.BatchCreditWait = c.ms("produce.batch.credit.wait.ms")
 	h.Produce.ReadBudgetBytes = c.int64("produce.read.budget.bytes")
 	h.Produce.ReadBudgetWait = c.ms("produce.read.budget.wait.ms")

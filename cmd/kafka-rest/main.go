@@ -228,6 +228,9 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		log.Error("a listener failed; shutting down", "error", err)
 	}
 	stopBy = time.Now().Add(grace)
+	// Group streams last as long as their clients do: they end now,
+	// committing what they wrote, so that the grace is the others'.
+	sys.Streams().Stop()
 	shutdown(servers, stopBy, log)
 	wg.Wait()
 	return err

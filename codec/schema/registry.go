@@ -77,6 +77,9 @@ type Registry struct {
 	// raw schemas before their id is known.
 	parsed *lru.Cache[parsedKey, parsedSchema]
 	latest *lru.Cache[string, latestEntry]
+	// subjects are the subjects of a schema id, as a read last learnt
+	// them.
+	subjects *lru.Cache[int, []string]
 }
 
 type subjectVersion struct {
@@ -134,6 +137,7 @@ func New(cfg Config) (*Registry, error) {
 	r.registered, _ = lru.New[subjectText, sr.SubjectSchema](cfg.CacheSize)
 	r.parsed, _ = lru.New[parsedKey, parsedSchema](cfg.CacheSize)
 	r.latest, _ = lru.New[string, latestEntry](cfg.CacheSize)
+	r.subjects, _ = lru.New[int, []string](cfg.CacheSize)
 	return r, nil
 }
 

@@ -15,9 +15,16 @@ type Deps struct {
 	Admin *actors.AdminPool
 	// Producers, Serializer and Produce serve produce; Serializer makes
 	// the record bytes of keys and values.
-	Producers  *actors.Producers
-	Serializer codec.Serializer
-	Produce    ProduceConfig
+	Producers *actors.Producers
+	// Readers serve the partition reads; Deserializer renders their
+	// records of the schema formats (nil without a Schema Registry).
+	Readers      *actors.Readers
+	Deserializer codec.Deserializer
+	// Streams serve the group streams, GroupStream bounds how they write.
+	Streams     *actors.Streams
+	GroupStream GroupStreamConfig
+	Serializer  codec.Serializer
+	Produce     ProduceConfig
 	// URLs and ResourceNameAuthority name resources in answers.
 	URLs                  rest.URLs
 	ResourceNameAuthority string
@@ -35,8 +42,10 @@ func Routes(d Deps) []rest.Route {
 	rs = append(rs, (&brokers{b}).routes()...)
 	rs = append(rs, (&topics{b}).routes()...)
 	rs = append(rs, (&partitions{b}).routes()...)
+	rs = append(rs, (&partitionRecords{base: b, readers: d.Readers, deserializer: d.Deserializer, metrics: d.Metrics}).routes()...)
 	rs = append(rs, (&configs{b}).routes()...)
 	rs = append(rs, (&groups{b}).routes()...)
+	rs = append(rs, (&groupStream{base: b, streams: d.Streams, deserializer: d.Deserializer, metrics: d.Metrics, cfg: d.GroupStream}).routes()...)
 	rs = append(rs, (&acls{b}).routes()...)
 	return rs
 }

@@ -27,6 +27,8 @@ type Metrics struct {
 	set    *metrics.Set
 	topics *Labels[*produceSeries]
 	groups *Labels[*metrics.Counter]
+	// read are the records the v3 partition reads answered, per topic.
+	read *Labels[*metrics.Counter]
 }
 
 // produceSeries are a topic's produce counters.
@@ -51,6 +53,9 @@ func New(cfg Config) *Metrics {
 	})
 	m.groups = NewLabels(cfg.MaxLabelValues, func(group string) *metrics.Counter {
 		return set.NewCounter(`kafka_rest_consumed_records_total{group="` + group + `"}`)
+	})
+	m.read = NewLabels(cfg.MaxLabelValues, func(topic string) *metrics.Counter {
+		return set.NewCounter(`kafka_rest_read_records_total{topic="` + topic + `"}`)
 	})
 	registerBuildInfo(set, buildinfo.Read())
 	return m
@@ -138,4 +143,12 @@ func (m *Metrics) Forwarded(answered bool) {
 // instance named by its client: found on one of them, or on none.
 func (m *Metrics) OwnerAsked(found bool) {
 	m.set.GetOrCreateCounter(`kafka_rest_cluster_owner_searches_total{found="` + strconv.FormatBool(found) + `"}`).Inc()
+}
+
+// Read counts records a v3 partition read of topic answered.
+func (m *Metrics) Read(topic string, records int) {
+	if records == 0 {
+		return
+	}
+	m.read.Get(topic, true).AddInt64(int64(records))
 }
