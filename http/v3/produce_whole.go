@@ -2,7 +2,6 @@ package v3
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -105,8 +104,10 @@ func (s *produce) produceWhole(c *rest.Call, clusterID, topic string, latin1 boo
 	if err := w.enc.reset(clusterID, topic); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithDeadline(c.R.Context(), deadline.Add(s.cfg.StreamGrace))
-	defer cancel()
+	// No deadline of its own (a context and a timer a request): its body
+	// is read, and Kafka answers each record within the producer's
+	// delivery timeout.
+	ctx := c.R.Context()
 
 	chunked := false
 	// answer moves the lines of the pending records into out; once out is
