@@ -393,6 +393,23 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 	}
 	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	if len(c.leftover) == 0 {
+		// Records first, the budget after: a read waiting for records
+		// holds no share, so that idle polling instances do not keep busy
+		// ones waiting for the budget. What a poll brings is franz-go's
+		// memory already, bounded by the instance's fetch sizes.
+		fs := c.cl.PollRecords(wctx, drainRecords)
+		c.leftover = append(c.leftover, fs.Records()...)
+		if err := fetchError(fs); err != nil {
+			if len(c.leftover) == 0 {
+				return none, err
+			}
+			c.fetchErr = err // the records first, the error next read
+		}
+		if len(c.leftover) == 0 {
+			return none, nil // none within the read's time
+		}
+	}
 	budget := c.s.readCredits
 	if budget.take(wctx, 1, maxBytes) != nil {
 		return none, nil // no share of the budget in time: nothing read
