@@ -396,6 +396,23 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 	}
 	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	if len(c.leftover) == 0 {
+		// Records first, the budget after: a read waiting for records
+		// holds no share, so that idle polling instances do not keep busy
+		// ones waiting for the budget. What a poll brings is franz-go's
+		// memory already, bounded by the instance's fetch sizes.
+		fs := c.cl.PollRecords(wctx, drainRecords)
+		c.leftover = append(c.leftover, fs.Records()...)
+		if err := fetchError(fs); err != nil {
+			if len(c.leftover) == 0 {
+				return none, err
+			}
+			c.fetchErr = err // the records first, the error next read
+		}
+		if len(c.leftover) == 0 {
+			return none, nil // none within the read's time
+		}
+	}
 	budget := c.s.readCredits
 	if budget.take(wctx, 1, maxBytes) != nil {
 		return none, nil // no share of the budget in time: nothing read
@@ -429,6 +446,11 @@ type answer struct {
 	decode             Decoder
 	// full: the answer takes no more records.
 	full bool
+	// enough: minBytes is reached, so the read waits for nothing more;
+	// it still answers, up to maxBytes, whatever the instance already
+	// holds, so that a polling client does not pay a round trip per
+	// fetch.
+	enough bool
 	// failed are the partitions whose next record did not decode during
 	// this read, bad the first such error, and met says one of them was
 	// new: the read then answers what it has without waiting for more.
@@ -439,14 +461,26 @@ type answer struct {
 
 // gather takes records from what was read before and from Kafka until the
 // read's deadline, maxBytes or minBytes, or until a record that does not
-// decode is met.
+// decode is met. Once minBytes is reached it waits no more, but still
+// takes, up to maxBytes, what franz-go already buffered.
 func (c *consumerInstance) gather(wctx context.Context, a *answer) error {
+	drained := false
 	for {
+		took := len(a.recs)
 		c.take(a)
 		if a.full || a.met {
 			return nil
 		}
-		fs := c.cl.PollRecords(wctx, 500)
+		pollCtx := wctx
+		if a.enough {
+			if drained && len(a.recs) == took {
+				// What the last drain brought cannot be answered (a
+				// stuck partition's): ask for no more.
+				return nil
+			}
+			pollCtx, drained = nil, true // no wait: only what is buffered
+		}
+		fs := c.cl.PollRecords(pollCtx, drainRecords)
 		// franz-go has moved past whatever a poll returns, even beside an
 		// error or as the read's time runs out: it is kept, never dropped.
 		c.leftover = append(c.leftover, fs.Records()...)
@@ -454,11 +488,19 @@ func (c *consumerInstance) gather(wctx context.Context, a *answer) error {
 			c.take(a)
 			return err
 		}
+		if drained && fs.NumRecords() == 0 {
+			return nil // nothing more buffered
+		}
 		if wctx.Err() != nil {
 			return nil // the read's time is up
 		}
 	}
 }
+
+// drainRecords bounds one poll: what a read cannot answer stays in
+// leftover, so the instance holds at most this many records beyond
+// franz-go's own buffer.
+const drainRecords = 500
 
 // take moves records from leftover into a, in order, until a is full. A
 // record that does not decode stays, with every later record of its
@@ -503,7 +545,7 @@ func (c *consumerInstance) take(a *answer) {
 		a.recs = append(a.recs, rec)
 		a.size += n
 		if a.minBytes > 0 && a.size >= a.minBytes {
-			a.full = true
+			a.enough = true
 		}
 	}
 	clear(c.leftover[len(kept):])

@@ -29,9 +29,9 @@ type ConsumersConfig struct {
 	// MaxInstances bounds the live instances; a create beyond is 429.
 	MaxInstances int
 	// ReadBudgetBytes bounds the record bytes of all reads in flight: a
-	// read takes its max bytes from it before it gathers records and
-	// gives them back once its answer is written, so that concurrent
-	// reads cannot hold more than this between them.
+	// read takes its max bytes from it once it has records, before it
+	// gathers its answer, and gives them back once its answer is written,
+	// so that concurrent reads cannot hold more than this between them.
 	ReadBudgetBytes int64
 }
 

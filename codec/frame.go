@@ -97,6 +97,13 @@ func NewFramer(r io.Reader, max int, opts ...FramerOpt) *Framer {
 	return f
 }
 
+// Reset makes f read objects from r from the start, keeping its buffers
+// and options, so that a framer can serve one request after another.
+func (f *Framer) Reset(r io.Reader) {
+	f.r.Reset(r)
+	f.read, f.start = 0, 0
+}
+
 // Buffered is how many bytes of the stream are read but not yet framed:
 // when it is 0, the next call to Next waits for the client.
 func (f *Framer) Buffered() int { return f.r.Buffered() }

@@ -61,11 +61,15 @@ type Config struct {
 	// reaching it for an instance another node holds are forwarded there.
 	// nil: a single proxy.
 	Cluster *rest.ClusterConfig
+	// HTTP2 serves HTTP/2 beside HTTP/1.1: with prior knowledge (h2c) on
+	// plain listeners, and on TLS ones when the TLS configuration offers
+	// h2 (guard.TLSConfig.HTTP2).
+	HTTP2 bool
 }
 
 // DefaultConfig returns the reference's defaults.
 func DefaultConfig() Config {
-	return Config{V2: true, V3: true, RequestLog: true,
+	return Config{V2: true, V3: true, RequestLog: true, HTTP2: true,
 		PreferredMediaTypes: []string{rest.MediaJSON, rest.MediaV2JSON}, DefaultMediaType: rest.MediaJSON,
 		Produce: v3.ProduceConfig{ProduceBatchMaxEntries: 10,
 			StreamMaxDuration: 24 * time.Hour, StreamGrace: 500 * time.Millisecond,
@@ -81,6 +85,18 @@ type Server struct {
 	handler nethttp.Handler
 	guards  *guard.Guards
 	log     *slog.Logger
+	http2   bool
+}
+
+// Protocols are what a net/http server of this handler speaks: HTTP/1.1,
+// and with Config.HTTP2 HTTP/2 too. The proxy's Listener runs TLS itself,
+// so net/http sees every connection unencrypted: HTTP/2 after an h2 ALPN
+// is, to it, HTTP/2 with prior knowledge, as h2c is.
+func (s *Server) Protocols() *nethttp.Protocols {
+	p := new(nethttp.Protocols)
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(s.http2)
+	return p
 }
 
 // New builds the HTTP API on top of the actor system: the routes of the
@@ -139,7 +155,7 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 	}
 	ops := &ops{ready: sys.Ready, metrics: sys.Metrics(), debug: cfg.Debug}
 	ops.routes(r)
-	return &Server{handler: guards.Front(r), guards: guards, log: log}
+	return &Server{handler: guards.Front(r), guards: guards, log: log, http2: cfg.HTTP2}
 }
 
 // ServeHTTP routes the request.

@@ -368,3 +368,78 @@ func TestV2ConsumerReadBounds(t *testing.T) {
 		t.Fatalf("offsets read %v, want every record once, in order", offsets)
 	}
 }
+
+// TestV2ConsumerReadAnswersWhatIsBuffered: once fetch.min.bytes is reached
+// a read still answers, up to max_bytes, everything the instance already
+// fetched, so that a client polling with fetch.min.bytes=1 needs a few
+// reads for thousands of records, not one per fetch; nothing is skipped or
+// answered twice, and the order is Kafka's.
+func TestV2ConsumerReadAnswersWhatIsBuffered(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, "v2drain")
+	createTopic(t, p, topic, 1)
+	const n, size, maxBytes = 2000, 100, 50_000 // 500 records a read at most
+	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.DefaultProduceTopic(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	recs := make([]*kgo.Record, n)
+	for i := range recs {
+		recs[i] = &kgo.Record{Value: fmt.Appendf(nil, "%0*d", size, i)}
+	}
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	group := uniqueName(t, "v2group")
+	ct := "Content-Type: " + v2CT
+	p.do(t, "POST", "/consumers/"+group, `{"name":"d","auto.offset.reset":"earliest","fetch.min.bytes":1,"consumer.request.timeout.ms":10000}`, ct).expect(t, 200, v2CT)
+	base := "/consumers/" + group + "/instances/d"
+	defer p.do(t, "DELETE", base, "")
+	p.do(t, "POST", base+"/subscription", `{"topics":["`+topic+`"]}`, ct)
+
+	var got []consumed
+	var counts []int
+	for reads := 0; len(got) < n; reads++ {
+		if reads == 100 {
+			t.Fatalf("100 reads gave %d records of %d: %v", len(got), n, counts)
+		}
+		start := time.Now()
+		r := p.do(t, "GET", fmt.Sprintf("%s/records?max_bytes=%d", base, maxBytes), "", "Accept: "+v2Binary).expect(t, 200, v2Binary)
+		if took := time.Since(start); took > 8*time.Second {
+			t.Fatalf("a read with fetch.min.bytes=1 waited %v of its 10 s", took)
+		}
+		var page []consumed
+		if err := json.Unmarshal(r.body, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > maxBytes/size {
+			t.Fatalf("a read answered %d records of %d bytes under max_bytes=%d", len(page), size, maxBytes)
+		}
+		if len(page) > 0 {
+			counts = append(counts, len(page))
+		}
+		got = append(got, page...)
+	}
+	// Four full answers; a real broker may end a fetch mid-way, which
+	// costs a read or two more, never one per record.
+	if len(counts) > n/(maxBytes/size)+2 {
+		t.Fatalf("%d records took %d reads answering %v", n, len(counts), counts)
+	}
+	if counts[0] != maxBytes/size {
+		t.Fatalf("the first read answered %d records, want %d: %v", counts[0], maxBytes/size, counts)
+	}
+	if len(got) != n {
+		t.Fatalf("read %d records, want %d", len(got), n)
+	}
+	for i, c := range got {
+		var v []byte
+		if err := json.Unmarshal(c.Value, &v); err != nil {
+			t.Fatal(err)
+		}
+		if c.Offset != int64(i) || string(v) != fmt.Sprintf("%0*d", size, i) {
+			t.Fatalf("record %d is offset %d value %q: skipped, repeated or out of order", i, c.Offset, v)
+		}
+	}
+}

@@ -292,6 +292,7 @@ func (c *config) httpConfig() http.Config {
 	h.Produce.ReadBudgetWait = c.ms("produce.read.budget.wait.ms")
 	h.Guard = c.guardConfig()
 	h.Guard.MaxHeaderBytes = c.int("max.request.header.size")
+	h.HTTP2 = c.bool("http2.enabled")
 	return h
 }
 

@@ -162,6 +162,7 @@ var invalidValues = map[string]struct{ value, allowed string }{
 	"port":                                                  {"70000", "from 0 to 65535"},
 	"advertised.listeners":                                  {"not a url", "is not a URL"},
 	"api.v2.enable":                                         {"yes", "true or false"},
+	"http2.enabled":                                         {"on", "true or false"},
 	"api.v3.enable":                                         {"1", "true or false"},
 	"response.mediatype.preferred":                          {" , ", "at least one"},
 	"debug":                                                 {"TRUE!", "true or false"},

@@ -199,6 +199,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 			ReadHeaderTimeout: cfg.ms("request.header.timeout.ms"),
 			IdleTimeout:       cfg.ms("idle.timeout.ms"),
 			MaxHeaderBytes:    cfg.int("max.request.header.size"),
+			Protocols:         api.Protocols(),
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 		}
 		servers = append(servers, srv)

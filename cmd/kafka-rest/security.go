@@ -117,6 +117,7 @@ func (c *config) tlsConfig() guard.TLSConfig {
 		Reload:             c.bool("ssl.keystore.reload"),
 		WatchLocation:      c.str("ssl.keystore.watch.location"),
 		ReloadInterval:     c.ms("ssl.keystore.reload.check.ms"),
+		HTTP2:              c.bool("http2.enabled"),
 	}
 }
 

@@ -47,6 +47,7 @@ func settings() []setting {
 		{key: "log.format", def: "text", doc: "Log format: text or json.", check: oneOf("text", "json")},
 		{key: "shutdown.graceful.ms", def: "5000", doc: "On SIGINT/SIGTERM, how long the whole shutdown may take: in-flight requests may finish within it (what is left is then cut off), then the actors and Kafka clients stop in what remains.", check: intRange(0, 1<<31-1)},
 		{key: "idle.timeout.ms", def: "30000", doc: "How long an idle keep-alive connection stays open.", check: intRange(1, 1<<31-1)},
+		{key: "http2.enabled", def: "true", doc: "Serve HTTP/2 beside HTTP/1.1: h2 through ALPN on https listeners, cleartext HTTP/2 with prior knowledge (h2c) on http ones.", check: boolean},
 		{key: "max.request.header.size", def: "8192", doc: "Largest request header block, in bytes.", check: intRange(1024, 1<<24)},
 		{key: "debug.pprof.listener", def: "", doc: "host:port of an opt-in debug listener serving Go's pprof profiles at /debug/pprof/; empty: off. Never expose it publicly.", check: hostPortOrEmpty},
 		{key: "use.custom.request.logging", def: "true", doc: "Write a log line per request (method, route, status, error code, duration).", check: boolean},

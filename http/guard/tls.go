@@ -40,6 +40,8 @@ type TLSConfig struct {
 	Reload         bool
 	WatchLocation  string
 	ReloadInterval time.Duration
+	// HTTP2 offers h2 in ALPN before http/1.1 (http2.enabled).
+	HTTP2 bool
 }
 
 // tlsVersion is the TLS version of a Java protocol name, in upper case.
@@ -134,8 +136,11 @@ func (t *TLS) load() error {
 	c := &tls.Config{
 		Certificates: certs,
 		MinVersion:   tls.VersionTLS12,
-		// HTTP/1.1 only: streaming produce relies on its full duplex.
-		NextProtos: []string{"http/1.1"},
+		NextProtos:   []string{"http/1.1"},
+	}
+	if cfg.HTTP2 {
+		// Streaming produce is full duplex over either.
+		c.NextProtos = []string{"h2", "http/1.1"}
 	}
 	if v, ok := tlsVersion(strings.ToUpper(cfg.Protocol)); ok {
 		c.MaxVersion = v

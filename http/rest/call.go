@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -54,6 +55,10 @@ func (c *Call) Param(name string) string { return c.Params.ByName(name) }
 // Body reads the whole request body, bounded in size and time.
 func (c *Call) Body() ([]byte, error) { return c.body.Read(c.W, c.R) }
 
+// BodyInto is Body appending to dst[:0]: a handler that is done with the
+// body once it has answered reuses its buffer.
+func (c *Call) BodyInto(dst []byte) ([]byte, error) { return c.body.ReadInto(c.W, c.R, dst) }
+
 // EmptyBody reports whether a request body is missing: no JSON value at
 // all, or JSON null, which the reference's endpoints treat alike.
 func EmptyBody(b []byte) bool {
@@ -98,7 +103,10 @@ func (c *Call) JSON(status int, v any) error {
 	if err != nil {
 		return err
 	}
-	c.W.Header().Set("Content-Type", c.Media)
+	h := c.W.Header()
+	h.Set("Content-Type", c.Media)
+	// Known in advance: the answer goes in one piece, never chunked.
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	c.W.WriteHeader(status)
 	_, err = c.W.Write(b)
 	return err

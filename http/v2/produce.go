@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -22,6 +23,7 @@ type produce struct {
 	serializer codec.Serializer
 	// creditWait bounds how long a request waits for produce credit.
 	creditWait time.Duration
+	bodies     rest.Buffers
 }
 
 // v2 produce: POST /topics/{t} and /topics/{t}/partitions/{p}, the whole
@@ -88,15 +90,22 @@ func (s *produce) v2Produce(c *rest.Call) error {
 		}
 		pathPartition = &p
 	}
-	b, err := c.Body()
+	buf := s.bodies.Get()
+	b, err := c.BodyInto(*buf)
+	*buf = b
 	if err != nil {
+		s.bodies.Put(buf)
 		return err
 	}
 	if rest.EmptyBody(b) {
+		s.bodies.Put(buf)
 		return rest.ErrEmptyBody()
 	}
 	var req v2ProduceRequest
-	if err := rest.DecodeBytes(b, &req); err != nil {
+	// The decoder copies what it keeps: the body's buffer goes back.
+	err = rest.DecodeBytes(b, &req)
+	s.bodies.Put(buf)
+	if err != nil {
 		return err
 	}
 	if len(req.Records) == 0 {
@@ -246,25 +255,31 @@ func (s *produce) v2SchemaRecord(ctx context.Context, topic string, r v2Record, 
 func (s *produce) v2Send(c *rest.Call, topic string, recs []*actors.ProduceRecord, resp v2ProduceResponse) error {
 	ctx, cancel := context.WithTimeout(c.R.Context(), s.creditWait)
 	defer cancel()
-	results := make([]chan actors.ProduceResult, len(recs))
-	for i := range results {
-		results[i] = make(chan actors.ProduceResult, 1)
-	}
-	if err := s.producers.NewStream().Produce(ctx, topic, recs, func(i int, r actors.ProduceResult) { results[i] <- r }); err != nil {
+	// One wake-up for the request once Kafka has answered every record,
+	// rather than a channel for each.
+	results := make([]actors.ProduceResult, len(recs))
+	var left atomic.Int64
+	left.Store(int64(len(recs)))
+	all := make(chan struct{})
+	if err := s.producers.NewStream().Produce(ctx, topic, recs, func(i int, r actors.ProduceResult) {
+		results[i] = r
+		if left.Add(-1) == 0 {
+			close(all)
+		}
+	}); err != nil {
 		if ctx.Err() != nil && c.R.Context().Err() == nil {
 			return apierr.New(apierr.CodeTooManyRequests, "Too many records in flight: no room for this request within the wait bound; send it again.")
 		}
 		return err
 	}
+	select {
+	case <-all:
+	case <-c.R.Context().Done():
+		return c.R.Context().Err()
+	}
 	resp.Offsets = make([]v2Offset, len(recs))
 	status := http.StatusOK
-	for i, ch := range results {
-		var r actors.ProduceResult
-		select {
-		case r = <-ch:
-		case <-c.R.Context().Done():
-			return c.R.Context().Err()
-		}
+	for i, r := range results {
 		if r.Err == nil {
 			p, o := r.Partition, r.Offset
 			resp.Offsets[i] = v2Offset{Partition: &p, Offset: &o}

@@ -60,6 +60,8 @@ type produce struct {
 	serializer codec.Serializer
 	metrics    *telemetry.Metrics
 	log        *slog.Logger
+	wholes     wholes // the fast path's buffers
+	bodies     rest.Buffers
 }
 
 func (s *produce) routes() []rest.Route {
@@ -325,16 +327,29 @@ func (p *pendingRecord) wait(ctx context.Context) (actors.ProduceResult, *produc
 	return p.result, nil
 }
 
+// target runs the checks every produce request starts with, in the
+// reference's order: the body's charset (latin1 says it is ISO-8859-1),
+// then the cluster; it returns the cluster's id and the topic's name.
+func (s *produce) target(c *rest.Call) (clusterID, topic string, latin1 bool, err error) {
+	if latin1, err = checkCharset(c); err != nil {
+		return "", "", false, err
+	}
+	if clusterID, err = s.cluster(c); err != nil {
+		return "", "", false, err
+	}
+	return clusterID, c.Param("topic_name"), latin1, nil
+}
+
 func (s *produce) produceStream(c *rest.Call) error {
-	latin1, err := checkCharset(c)
+	clusterID, topic, latin1, err := s.target(c)
 	if err != nil {
 		return err
 	}
-	clusterID, err := s.cluster(c)
-	if err != nil {
-		return err
+	if n := c.R.ContentLength; n > 0 && n <= wholeMaxBytes {
+		// The body is short and its end is known: no need to answer
+		// while it is still coming.
+		return s.produceWhole(c, clusterID, topic, latin1)
 	}
-	topic := c.Param("topic_name")
 	var in io.Reader = c.R.Body
 	if latin1 {
 		in = codec.Latin1Reader(in)
@@ -373,18 +388,54 @@ func (s *produce) produceStream(c *rest.Call) error {
 		defer close(written)
 		s.writeAnswers(ctx, rc, c.W, queue, clusterID, topic)
 	}()
-
-	ps, signal := s.producers.NewStream(), newSignal()
 	frames := codec.NewFramer(body, s.recordMaxBytes(), codec.WithBudget(readFree, int(s.readBudget.Claim()), s.newReadHold))
+	s.readRecords(ctx, frames, clusterID, topic, deadline, func(p *pendingRecord) bool {
+		select {
+		case queue <- p:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	})
+	close(queue)
+	<-written
+	finishBody(rc, c.R.Body)
+	return nil
+}
+
+// drainMaxBytes bounds what finishBody reads of a body after its stream
+// ended.
+const drainMaxBytes = 256 << 10
+
+// finishBody reads the rest of a body whose stream ended before it (a
+// framing error, a record too large), so that the connection can serve
+// the client's next request; a client that goes on sending beyond a
+// bound, or for more than a second, has its connection closed after the
+// answer instead. Left to Go's server, the rest is read after the
+// handler, and in full duplex a chunked body's end met there starts a
+// read of the connection that races with the next request's (a panic in
+// net/http).
+func finishBody(rc *http.ResponseController, body io.Reader) {
+	_ = rc.SetReadDeadline(time.Now().Add(time.Second))
+	if _, err := io.CopyN(io.Discard, body, drainMaxBytes); errors.Is(err, io.EOF) {
+		return
+	}
+	_ = rc.SetReadDeadline(time.Now()) // no more reads: the connection closes
+}
+
+// readRecords reads the records of a body from frames until it ends,
+// produces them and hands each one's answer to come to emit, in input
+// order; emit returning false stops the reading. A body that cannot go
+// on ends with the line that says why.
+func (s *produce) readRecords(ctx context.Context, frames *codec.Framer, clusterID, topic string, deadline time.Time, emit func(*pendingRecord) bool) {
+	ps, signal := s.producers.NewStream(), newSignal()
 	// Records already read together are produced together; a group never
 	// waits for more of the body, so grouping adds no latency.
 	g := &group{}
 	send := func() bool {
 		g.produce(ctx, ps, topic)
 		for _, p := range g.all {
-			select {
-			case queue <- p:
-			case <-ctx.Done():
+			if !emit(p) {
 				return false
 			}
 		}
@@ -417,17 +468,14 @@ func (s *produce) produceStream(c *rest.Call) error {
 			}
 		}
 		if err != nil && be == nil {
-			break
+			return
 		}
 		// A record that holds read budget goes at once: its share comes
 		// back only once it is produced, and no other record may wait on it.
 		if (frames.Buffered() == 0 || len(g.all) >= maxGroup || len(g.holds) > 0) && !send() {
-			break
+			return
 		}
 	}
-	close(queue)
-	<-written
-	return nil
 }
 
 // maxGroup bounds the records produced together.
@@ -483,35 +531,44 @@ func (s *produce) writeAnswers(ctx context.Context, rc *http.ResponseController,
 		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.StreamWriteTimeout))
 		return bw.Flush() == nil && rc.Flush() == nil
 	}
+	var line []byte
 	for p := range queue {
 		if !p.ready() && !flush() {
 			drain(queue)
 			return
 		}
-		var (
-			line []byte
-			err  error
-		)
-		switch r, failed := p.wait(ctx); {
-		case failed != nil:
-			line, err = enc.encode(failed)
-		case plainData(p.key) && plainData(p.value):
-			line = enc.success(r, p.key, p.value) // the hot path: no answer to build
-		default:
-			line, err = enc.encode(p.stored(r, clusterID, topic))
-		}
-		if err != nil {
-			s.log.Error("encoding a produce answer", "error", err)
-			continue
-		}
+		line = s.appendAnswer(ctx, line[:0], enc, p, clusterID, topic)
 		bw.Write(line)
-		bw.WriteString("\r\n")
 		if len(queue) == 0 && !flush() {
 			drain(queue)
 			return
 		}
 	}
 	flush()
+}
+
+// appendAnswer appends p's answer line and its CRLF to b, once it is
+// known or ctx ends. A line that cannot be encoded (a bug) is logged and
+// left out.
+func (s *produce) appendAnswer(ctx context.Context, b []byte, enc *lineEncoder, p *pendingRecord, clusterID, topic string) []byte {
+	var (
+		line []byte
+		err  error
+	)
+	switch r, failed := p.wait(ctx); {
+	case failed != nil:
+		line, err = enc.encode(failed)
+	case plainData(p.key) && plainData(p.value):
+		line = enc.success(r, p.key, p.value) // the hot path: no answer to build
+	default:
+		line, err = enc.encode(p.stored(r, clusterID, topic))
+	}
+	if err != nil {
+		s.log.Error("encoding a produce answer", "error", err)
+		return b
+	}
+	b = append(b, line...)
+	return append(b, '\r', '\n')
 }
 
 // ready reports whether the answer is known without waiting.
@@ -626,22 +683,22 @@ func decodeBatch(b []byte, maxEntries int) (ids []string, records [][]byte, err 
 }
 
 func (s *produce) produceBatch(c *rest.Call) error {
-	latin1, err := checkCharset(c)
+	clusterID, topic, latin1, err := s.target(c)
 	if err != nil {
 		return err
 	}
-	clusterID, err := s.cluster(c)
-	if err != nil {
-		return err
-	}
-	topic := c.Param("topic_name")
-	b, err := c.Body()
+	buf := s.bodies.Get()
+	defer s.bodies.Put(buf)
+	b, err := c.BodyInto(*buf)
+	*buf = b
 	if err != nil {
 		return err
 	}
 	if latin1 {
 		b, _ = io.ReadAll(codec.Latin1Reader(bytes.NewReader(b)))
 	}
+	// decodeBatch copies what it keeps: the body's buffer goes back to
+	// the pool.
 	ids, records, err := decodeBatch(b, s.cfg.ProduceBatchMaxEntries)
 	if err != nil {
 		return err

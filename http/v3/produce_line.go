@@ -18,19 +18,27 @@ type lineEncoder struct {
 }
 
 func newLineEncoder(clusterID, topic string) (*lineEncoder, error) {
+	e := &lineEncoder{}
+	return e, e.reset(clusterID, topic)
+}
+
+// reset makes e encode the lines of another cluster and topic, keeping
+// its buffers.
+func (e *lineEncoder) reset(clusterID, topic string) error {
 	c, err := codec.Marshal(clusterID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t, err := codec.Marshal(topic)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	prefix := append([]byte(`{"error_code":200,"cluster_id":`), c...)
+	prefix := append(e.prefix[:0], `{"error_code":200,"cluster_id":`...)
+	prefix = append(prefix, c...)
 	prefix = append(prefix, `,"topic_name":`...)
 	prefix = append(prefix, t...)
-	prefix = append(prefix, `,"partition_id":`...)
-	return &lineEncoder{prefix: prefix}, nil
+	e.prefix = append(prefix, `,"partition_id":`...)
+	return nil
 }
 
 // encode returns a's line, valid until the next call.

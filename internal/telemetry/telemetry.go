@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -29,6 +30,21 @@ type Metrics struct {
 	groups *Labels[*metrics.Counter]
 	// read are the records the v3 partition reads answered, per topic.
 	read *Labels[*metrics.Counter]
+	// requests are the series of each route, method and status met, so
+	// that counting a request builds no name: it is on every request's
+	// path. Routes are templates and methods and statuses few, so it
+	// stays small.
+	requests sync.Map // requestKey -> *requestSeries
+}
+
+type requestKey struct {
+	route, method string
+	status        int
+}
+
+type requestSeries struct {
+	count    *metrics.Counter
+	duration *metrics.PrometheusHistogram
 }
 
 // produceSeries are a topic's produce counters.
@@ -84,9 +100,18 @@ func (m *Metrics) Gauge(name string, f func() float64) {
 // method and status, and its error code when it answered one. Method is
 // bounded: methods outside the standard set count as "other".
 func (m *Metrics) Request(route, method string, status, errorCode int, d time.Duration) {
-	labels := `{route="` + escape(route) + `",method="` + knownMethod(method) + `",status="` + strconv.Itoa(status) + `"}`
-	m.set.GetOrCreateCounter("kafka_rest_http_requests_total" + labels).Inc()
-	m.set.GetOrCreatePrometheusHistogram("kafka_rest_http_request_duration_seconds" + labels).Update(d.Seconds())
+	k := requestKey{route, knownMethod(method), status}
+	v, ok := m.requests.Load(k)
+	if !ok {
+		labels := `{route="` + escape(route) + `",method="` + k.method + `",status="` + strconv.Itoa(status) + `"}`
+		v, _ = m.requests.LoadOrStore(k, &requestSeries{
+			count:    m.set.GetOrCreateCounter("kafka_rest_http_requests_total" + labels),
+			duration: m.set.GetOrCreatePrometheusHistogram("kafka_rest_http_request_duration_seconds" + labels),
+		})
+	}
+	rs := v.(*requestSeries)
+	rs.count.Inc()
+	rs.duration.Update(d.Seconds())
 	if errorCode != 0 {
 		m.set.GetOrCreateCounter(fmt.Sprintf(`kafka_rest_http_errors_total{error_code="%d"}`, errorCode)).Inc()
 	}
