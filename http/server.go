@@ -115,7 +115,7 @@ func New(cfg Config, sys *actors.System, log *slog.Logger) *Server {
 
 	var cluster *rest.Cluster
 	if cfg.Cluster != nil {
-		cluster = rest.NewCluster(*cfg.Cluster, sys.Metrics())
+		cluster = rest.NewCluster(*cfg.Cluster, sys.Metrics(), log)
 	}
 	var routes []rest.Route
 	if cfg.V2 {

@@ -88,6 +88,14 @@ func TestV3ConsumeRateLimitAndMetrics(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond)
 	sc := openStream(t, p, group, "topics="+topic, "text/event-stream")
 	sc.records(t, 2, 30*time.Second)
+	// The stream counts a batch once the group has been told it was
+	// written, just after the client has it.
+	eventually(t, "the stream's records counted", func() error {
+		if got := scrape(t, p)[`kafka_rest_consumed_records_total{group="`+group+`"}`]; got != 2 {
+			return fmt.Errorf("%v", got)
+		}
+		return nil
+	})
 	m := scrape(t, p)
 	for series, want := range map[string]float64{
 		`kafka_rest_read_records_total{topic="` + topic + `"}`:     2,

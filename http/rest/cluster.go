@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	stdlog "log"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -46,12 +48,13 @@ type Cluster struct {
 	transport *http.Transport
 	owners    *lru.Cache[ownerKey, string]
 	metrics   *telemetry.Metrics
+	errorLog  *stdlog.Logger
 }
 
 type ownerKey struct{ group, name string }
 
 // NewCluster builds the forwarding side of cfg.
-func NewCluster(cfg ClusterConfig, metrics *telemetry.Metrics) *Cluster {
+func NewCluster(cfg ClusterConfig, metrics *telemetry.Metrics, log *slog.Logger) *Cluster {
 	owners, _ := lru.New[ownerKey, string](max(cfg.OwnerCacheEntries, 1))
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
@@ -65,7 +68,10 @@ func NewCluster(cfg ClusterConfig, metrics *telemetry.Metrics) *Cluster {
 		// A records read waits as long as its client asked: no header
 		// timeout here, the inbound request's context bounds the call.
 	}
-	c := &Cluster{nodes: cfg.Nodes, transport: tr, owners: owners, metrics: metrics}
+	c := &Cluster{nodes: cfg.Nodes, transport: tr, owners: owners, metrics: metrics,
+		// The reverse proxy logs a forwarded answer cut short (its node
+		// died halfway); that belongs with the proxy's other logs.
+		errorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	metrics.Gauge("kafka_rest_cluster_nodes", func() float64 { return float64(len(cfg.Nodes.Live())) })
 	metrics.Gauge("kafka_rest_cluster_owner_cache_entries", func() float64 { return float64(c.owners.Len()) })
 	return c
@@ -200,6 +206,7 @@ func (c *Cluster) Forward(call *Call, n kafka.Node) error {
 	rp := &httputil.ReverseProxy{
 		Transport:     c.transport,
 		FlushInterval: -1,
+		ErrorLog:      c.errorLog,
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(target)
 			pr.Out.Host = pr.In.Host
