@@ -296,15 +296,27 @@ func (s *consumers) v2Records(c *rest.Call) error {
 	c.W.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(c.W, 64<<10)
 	bw.WriteByte('[')
+	var (
+		line      []byte // reused: binary records are encoded in place
+		topic     []byte // topicName in JSON
+		topicName string
+	)
 	for i, r := range recs {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		key, value := jsonData(r.Key), jsonData(r.Value)
+		var err error
 		if format == "binary" {
-			key, value = base64Data(r.Key), base64Data(r.Value)
+			if topic == nil || r.Topic != topicName {
+				if topic, err = codec.Marshal(r.Topic); err != nil {
+					return err
+				}
+				topicName = r.Topic
+			}
+			line, err = appendBinaryRecord(line[:0], r, topic)
+		} else {
+			line, err = codec.Marshal(consumedRecord(r, jsonData(r.Key), jsonData(r.Value)))
 		}
-		line, err := codec.Marshal(consumedRecord(r, key, value))
 		if err != nil {
 			return err
 		}
@@ -362,14 +374,6 @@ func jsonData(b []byte) any {
 		return nil
 	}
 	return json.RawMessage(b)
-}
-
-// base64Data is binary data in a records answer.
-func base64Data(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return base64.StdEncoding.EncodeToString(b)
 }
 
 // consumedRecord is r as a records answer holds it, with its key and
