@@ -202,7 +202,10 @@ func (c *Cluster) Forward(call *Call, n kafka.Node) error {
 	if err != nil {
 		return fmt.Errorf("the URL of node %s: %w", n.ID, err)
 	}
-	var failed error
+	var (
+		failed   error
+		answered bool
+	)
 	rp := &httputil.ReverseProxy{
 		Transport:     c.transport,
 		FlushInterval: -1,
@@ -214,6 +217,11 @@ func (c *Cluster) Forward(call *Call, n kafka.Node) error {
 			pr.Out.Header.Set(HopHeader, c.Self())
 		},
 		ModifyResponse: func(res *http.Response) error {
+			// Counted as the other node's answer starts, before the
+			// client has any of it: a client that reads the metrics
+			// after its answer sees its call counted.
+			answered = true
+			c.metrics.Forwarded(true)
 			h := call.W.Header()
 			for k := range res.Header {
 				h.Del(k)
@@ -223,7 +231,9 @@ func (c *Cluster) Forward(call *Call, n kafka.Node) error {
 		ErrorHandler: func(_ http.ResponseWriter, _ *http.Request, err error) { failed = err },
 	}
 	rp.ServeHTTP(call.W, call.R)
-	c.metrics.Forwarded(failed == nil)
+	if !answered {
+		c.metrics.Forwarded(false)
+	}
 	switch {
 	case failed == nil:
 		return nil
