@@ -76,6 +76,9 @@ func runV2E2E(ctx context.Context, r *modeRun) error {
 				}
 				now := time.Now()
 				for _, rec := range recs {
+					if rec.Value == "" {
+						continue // the topic's warm-up (warmTopic)
+					}
 					at, err := stampOfBase64(rec.Value)
 					if err != nil {
 						return err
@@ -111,6 +114,9 @@ func runNativeE2E(ctx context.Context, r *modeRun) error {
 			now := time.Now()
 			var bad error
 			fs.EachRecord(func(rec *kgo.Record) {
+				if len(rec.Value) == 0 {
+					return // the topic's warm-up (warmTopic)
+				}
 				at, err := stampOf(rec.Value)
 				if err != nil {
 					bad = err
@@ -142,7 +148,7 @@ func runE2E(ctx context.Context, r *modeRun, members int, readers func(ctx conte
 	defer cl.Close()
 	adm := kadm.NewClient(cl)
 	topic := r.topic + "-e2e"
-	if err := createTopic(ctx, adm, topic, r.cfg.Partitions); err != nil {
+	if err := createTopic(ctx, adm, r.cfg.Bootstrap, topic, r.cfg.Partitions); err != nil {
 		return err
 	}
 	defer deleteTopic(ctx, adm, topic)

@@ -16,7 +16,6 @@ import (
 
 	json "github.com/goccy/go-json"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -215,7 +214,7 @@ func (h *harness) runRound(ctx context.Context, modes []modeSpec, rateOf func(mo
 	if h.adm != nil {
 		h.round++
 		topic = h.cfg.Topic + "-" + h.runID + "-" + strconv.Itoa(h.round)
-		if err := createTopic(ctx, h.adm, topic, h.cfg.Partitions); err != nil {
+		if err := createTopic(ctx, h.adm, h.cfg.Bootstrap, topic, h.cfg.Partitions); err != nil {
 			return err
 		}
 		if !h.cfg.KeepTopics {
@@ -327,59 +326,6 @@ func medians(modes []string, rounds map[string][]Result) []Result {
 		out = append(out, m)
 	}
 	return out
-}
-
-// createTopic creates topic with partitions partitions, unless it exists,
-// and waits until the brokers' metadata shows a leader for each: a record
-// sent before that may be refused as for an unknown topic, and a fresh
-// topic's first mode would measure the wait.
-func createTopic(ctx context.Context, adm *kadm.Client, topic string, partitions int32) error {
-	resp, err := adm.CreateTopic(ctx, partitions, -1, nil, topic)
-	if err == nil {
-		err = resp.Err
-	}
-	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-		return fmt.Errorf("bench: creating topic %s: %w", topic, err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	for {
-		if ts, err := adm.ListTopics(ctx, topic); err == nil && topicReady(ts[topic]) {
-			return nil
-		}
-		select {
-		case <-time.After(100 * time.Millisecond):
-		case <-ctx.Done():
-			return fmt.Errorf("bench: topic %s has no leader for every partition after 30s", topic)
-		}
-	}
-}
-
-// topicReady reports whether every partition of a topic has a leader.
-func topicReady(t kadm.TopicDetail) bool {
-	if t.Err != nil || len(t.Partitions) == 0 {
-		return false
-	}
-	for _, p := range t.Partitions {
-		if p.Err != nil || p.Leader < 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// deleteTopic deletes topic, even when ctx has ended.
-func deleteTopic(ctx context.Context, adm *kadm.Client, topic string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	resp, err := adm.DeleteTopic(ctx, topic)
-	if err == nil {
-		err = resp.Err
-	}
-	if err != nil {
-		return fmt.Errorf("bench: deleting topic %s (delete it by hand: it holds what the round wrote): %w", topic, err)
-	}
-	return nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
