@@ -195,15 +195,18 @@ func (t *topicProducer) produce(c actor.Context, m *produceMsg) {
 	if age >= t.fresh {
 		t.load(c, m.lease) // refresh in the background; what is known serves meanwhile
 	}
+	// franz-go's records of the message in one allocation, not one each:
+	// they are answered together, most often by the same produce request.
+	krs := make([]kgo.Record, len(m.recs))
 	for i, in := range m.recs {
-		t.produceOne(m, i, in)
+		t.produceOne(m, i, in, &krs[i])
 	}
 }
 
 // produceOne chooses the partition of one record and hands it to the
-// client.
-func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord) {
-	rec := &kgo.Record{Topic: t.topic, Key: in.Key, Value: in.Value, Headers: kgoHeaders(in.Headers), Timestamp: in.Timestamp}
+// client as rec.
+func (t *topicProducer) produceOne(m *produceMsg, i int, in *ProduceRecord, rec *kgo.Record) {
+	*rec = kgo.Record{Topic: t.topic, Key: in.Key, Value: in.Value, Headers: kgoHeaders(in.Headers), Timestamp: in.Timestamp}
 	switch p := in.Partition; {
 	case p >= int32(t.partitions):
 		m.done(i, ProduceResult{Err: kafka.ErrPartitionNotFound()})

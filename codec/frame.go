@@ -125,6 +125,9 @@ func (f *Framer) Next(ctx context.Context) (Frame, error) {
 	if c != '{' {
 		return Frame{}, &FrameError{Msg: fmt.Sprintf("Unexpected character '%s' at byte %d: expected the start of a JSON object", printable(c), f.start)}
 	}
+	if fr, ok := f.buffered(); ok {
+		return fr, nil
+	}
 	o := object{f: f, buf: append(f.buf[:0], c), len: 1}
 	defer o.drop()
 	f.stack = append(f.stack[:0], '{')
@@ -158,6 +161,29 @@ func (f *Framer) Next(ctx context.Context) (Frame, error) {
 		return Frame{}, &BudgetError{Err: o.skipErr, Len: o.len}
 	}
 	return o.frame(), nil
+}
+
+// buffered hands over, where it lies, an object whose first byte Next
+// just read and that the reader's buffer holds whole: no copy. ok is false
+// for anything else (an object that goes on past the buffer, a framing
+// error, one too large or that needs the budget), which Next then reads
+// as it reads any object, from its first byte.
+func (f *Framer) buffered() (Frame, bool) {
+	if f.r.UnreadByte() != nil {
+		return Frame{}, false
+	}
+	chunk, _ := f.r.Peek(f.r.Buffered())
+	f.stack = append(f.stack[:0], '{')
+	s := scanState{open: f.stack}
+	n := 1 + s.scan(chunk[1:])
+	f.stack = s.open
+	if len(s.open) > 0 || s.mismatch != 0 || f.max > 0 && n > f.max || f.newHold != nil && n > f.free {
+		f.r.ReadByte() // the '{' again
+		return Frame{}, false
+	}
+	f.r.Discard(n)
+	f.read += int64(n - 1) // the '{' was counted
+	return Frame{Bytes: chunk[:n:n]}, true
 }
 
 // object is the object Next is reading: its bytes, and the budget they

@@ -123,6 +123,34 @@ func TestFramerChunkBoundaries(t *testing.T) {
 	}
 }
 
+// TestFramerHandsOverBufferedObjects: an object the reader's buffer holds
+// whole is handed over where it lies, and what a caller appends to it
+// cannot overwrite the objects after it; the offsets count as for any
+// object.
+func TestFramerHandsOverBufferedObjects(t *testing.T) {
+	f := NewFramer(strings.NewReader(` {"a":1}`+"\n"+`{"b":"}"} {"c":[2]}`), 0)
+	first, err := f.Next(context.Background())
+	if err != nil || string(first.Bytes) != `{"a":1}` || f.Offset() != 1 {
+		t.Fatalf("%q %v at %d", first.Bytes, err, f.Offset())
+	}
+	if cap(first.Bytes) != len(first.Bytes) {
+		t.Errorf("the object's capacity %d goes past its %d bytes", cap(first.Bytes), len(first.Bytes))
+	}
+	_ = append(first.Bytes, "XXXXXXXX"...)
+	for _, want := range []struct {
+		bytes  string
+		offset int64
+	}{{`{"b":"}"}`, 9}, {`{"c":[2]}`, 19}} {
+		got, err := f.Next(context.Background())
+		if err != nil || string(got.Bytes) != want.bytes || f.Offset() != want.offset {
+			t.Fatalf("%q %v at %d, want %q at %d", got.Bytes, err, f.Offset(), want.bytes, want.offset)
+		}
+	}
+	if _, err := next(f); err != io.EOF {
+		t.Fatalf("after the values: %v", err)
+	}
+}
+
 // TestFramerBudget: an object that outgrows the framer's own buffer takes
 // its memory from the budget, and its bytes are the caller's until it
 // releases them; one the budget cannot hold is skipped with a

@@ -5,6 +5,7 @@ import (
 	stdbase64 "encoding/base64"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -79,6 +80,12 @@ func TestParseFastDeclines(t *testing.T) {
 		`{"unknown":1}`, `{"value":{"type":"AVRO","data":"x"}}`, "{\"value\":{\"type\":\"STRING\",\"data\":\"0123456789\x1fabc\"}}",
 		"{\"value\":{\"type\":\"STRING\",\"data\":\"\xfc\"}}", `{"value":{"type":"STRING","data":"\udc00"}}`,
 		"{\"value\":{\"type\":\"BINARY\",\"data\":\"eA\n==\"}}", `{"value":{"type":"STRING","data":1}}`,
+		// Line breaks, which the base64 decoder skips, anywhere in a long
+		// value (the SIMD decoder's bulk and its tail); any other control
+		// character.
+		"{\"value\":{\"type\":\"BINARY\",\"data\":\"eA\r==\"}}", "{\"value\":{\"type\":\"BINARY\",\"data\":\"YWJj\tYWJj\"}}",
+		`{"value":{"type":"BINARY","data":"` + strings.Repeat("YWJj", 50) + "\n" + strings.Repeat("YWJj", 50) + `"}}`,
+		`{"value":{"type":"BINARY","data":"` + strings.Repeat("YWJj", 100) + "\r\n" + `"}}`,
 	} {
 		if _, ok := parseFast([]byte(s), false); ok {
 			t.Errorf("the fast path accepted %s", s)

@@ -444,12 +444,12 @@ func (s *produce) readRecords(ctx context.Context, frames *codec.Framer, cluster
 	}
 	for {
 		frame, err := frames.Next(ctx)
-		var be *codec.BudgetError
+		budgetErr := budgetError(err)
 		switch {
-		case errors.As(err, &be):
+		case budgetErr != nil:
 			// Skipped for want of memory: answered, and the stream goes on.
 			s.metrics.ProduceFailed(topic, 1)
-			g.add(nil, &pendingRecord{line: s.readBudgetLine(be.Err)})
+			g.add(nil, &pendingRecord{line: s.readBudgetLine(budgetErr)})
 		case err != nil:
 			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
 				g.add(nil, &pendingRecord{line: streamEndError(err)})
@@ -467,7 +467,7 @@ func (s *produce) readRecords(ctx context.Context, frames *codec.Framer, cluster
 				g.holds = append(g.holds, frame.Hold)
 			}
 		}
-		if err != nil && be == nil {
+		if err != nil && budgetErr == nil {
 			return
 		}
 		// A record that holds read budget goes at once: its share comes
@@ -476,6 +476,19 @@ func (s *produce) readRecords(ctx context.Context, frames *codec.Framer, cluster
 			return
 		}
 	}
+}
+
+// budgetError is the budget's answer when err is a *codec.BudgetError (a
+// record skipped for want of memory), else nil. Only an error is looked
+// into: the target errors.As needs would cost every record an allocation.
+func budgetError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if be, ok := errors.AsType[*codec.BudgetError](err); ok {
+		return be.Err
+	}
+	return nil
 }
 
 // maxGroup bounds the records produced together.

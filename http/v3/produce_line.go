@@ -2,6 +2,7 @@ package v3
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/kafka-rest-go/kafka-rest/actors"
 	"github.com/kafka-rest-go/kafka-rest/codec"
@@ -15,6 +16,10 @@ import (
 type lineEncoder struct {
 	prefix []byte
 	buf    []byte
+	// The last timestamp written and its text: the records of a stream
+	// come back hundreds to the millisecond.
+	lastMilli int64
+	lastTime  []byte
 }
 
 func newLineEncoder(clusterID, topic string) (*lineEncoder, error) {
@@ -62,9 +67,18 @@ func (e *lineEncoder) encode(a *produced) ([]byte, error) {
 func (e *lineEncoder) success(r actors.ProduceResult, key, value *producedData) []byte {
 	b := e.start(r.Partition, r.Offset)
 	b = append(b, `,"timestamp":"`...)
-	b = appendInstant(b, r.Timestamp)
+	b = append(b, e.instant(r.Timestamp)...)
 	b = append(b, '"')
 	return e.finish(b, key, value)
+}
+
+// instant is appendInstant of t, formatted once a millisecond; valid until
+// the next call.
+func (e *lineEncoder) instant(t time.Time) []byte {
+	if ms := t.UnixMilli(); ms != e.lastMilli || e.lastTime == nil {
+		e.lastMilli, e.lastTime = ms, appendInstant(e.lastTime[:0], t)
+	}
+	return e.lastTime
 }
 
 func (e *lineEncoder) start(partition int32, offset int64) []byte {
