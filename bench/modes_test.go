@@ -113,6 +113,10 @@ func TestRunAgainstAProxy(t *testing.T) {
 		if !enough || r.Rounds != 2 || len(r.Errors) != 0 || r.RecordsPerSec <= 0 || r.LatencyP50Ms <= 0 || r.LatencyP999Ms < r.LatencyP50Ms {
 			t.Errorf("%s: %+v", r.Mode, r)
 		}
+		// Zero for a mode shorter than the clock's tick, but measured.
+		if r.HarnessCPUMicrosPerRecord == nil || r.MachineCPUMicrosPerRecord == nil || *r.MachineCPUMicrosPerRecord < 0 {
+			t.Errorf("%s: no CPU a record for the harness or the machine", r.Mode)
+		}
 		if r.Baseline != baselineOf(r.Mode) {
 			t.Errorf("%s: baseline %q", r.Mode, r.Baseline)
 		}
@@ -121,7 +125,7 @@ func TestRunAgainstAProxy(t *testing.T) {
 	WriteTable(&out, cfg, results)
 	for _, want := range []string{"v3-stream / native:", "v3-batch / native:", "v3-stream-avro / native:", "v2-produce / native:",
 		"v3-single / native-sync:", "v3-single-h2 / native-sync:", "v2-consume / native-consume:", "v2-consume-lowlat / native-consume:",
-		"v3-fetch / native-consume:", "v3-stream-read / native-consume:", "v2-e2e @ 1k/s / native-e2e @ 1k/s: p50", "records/s", "p999 ms", "proxy CPU µs/rec", "native: 2 client(s) x 1 producer goroutine(s), linger 0s"} {
+		"v3-fetch / native-consume:", "v3-stream-read / native-consume:", "v2-e2e @ 1k/s / native-e2e @ 1k/s: p50", "records/s", "p999 ms", "proxy CPU µs/rec", "machine CPU µs/rec", "of the native throughput (the machine's CPU a record: ", "native: 2 client(s) x 1 producer goroutine(s), linger 0s"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table has no %q:\n%s", want, out.String())
 		}

@@ -77,3 +77,32 @@ func ReadProcess(pid int) (ProcessStats, error) {
 	}
 	return st, sc.Err()
 }
+
+// ReadMachineCPU reads the CPU time every core of the machine has spent
+// busy so far, whoever it was for: user, system, interrupts and time
+// stolen by the hypervisor; idle and I/O wait are not busy (Linux only).
+func ReadMachineCPU() (time.Duration, error) {
+	f, err := os.Open("/proc/stat")
+	if err != nil {
+		return 0, fmt.Errorf("reading the machine's CPU time (Linux only): %w", err)
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(f).ReadString('\n')
+	fields := strings.Fields(line)
+	// cpu user nice system idle iowait irq softirq steal ...
+	if err != nil || len(fields) < 9 || fields[0] != "cpu" {
+		return 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+	}
+	var busy int64
+	for i, v := range fields[1:9] {
+		if i == 3 || i == 4 {
+			continue // idle, iowait
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+		}
+		busy += n
+	}
+	return time.Duration(busy) * time.Second / userHZ, nil
+}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"os"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -36,5 +37,36 @@ func TestReadProcess(t *testing.T) {
 	}
 	if _, err := ReadProcess(1 << 30); err == nil {
 		t.Error("a process that does not exist was read")
+	}
+}
+
+// TestReadMachineCPU: the machine's busy time grows by at least what this
+// process burns, and by no more than its cores allow in the wall time.
+func TestReadMachineCPU(t *testing.T) {
+	start := time.Now()
+	before, err := ReadMachineCPU()
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, err := ReadProcess(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := 0
+	for time.Since(start) < 300*time.Millisecond {
+		x++
+	}
+	after, err := ReadMachineCPU()
+	if err != nil {
+		t.Fatal(err)
+	}
+	selfAfter, err := ReadProcess(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, burnt, wall := after-before, selfAfter.CPU-self.CPU, time.Since(start)
+	// The clock ticks in hundredths of a second on both sides.
+	if busy+20*time.Millisecond < burnt || busy > time.Duration(runtime.NumCPU())*wall+20*time.Millisecond || x == 0 {
+		t.Errorf("the machine was busy %v while this process burnt %v in %v on %d cores", busy, burnt, wall, runtime.NumCPU())
 	}
 }

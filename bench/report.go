@@ -15,11 +15,12 @@ import (
 func WriteTable(w io.Writer, cfg Config, results []Result) {
 	fmt.Fprintf(w, "\n%s\n\n", summary(cfg))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "mode\trecords\trecords/s\tMB/s\tp50 ms\tp99 ms\tp999 ms\terrors\tproxy CPU s\tproxy CPU µs/rec\tproxy peak RSS MiB\t")
+	fmt.Fprintln(tw, "mode\trecords\trecords/s\tMB/s\tp50 ms\tp99 ms\tp999 ms\terrors\tproxy CPU s\tproxy CPU µs/rec\tproxy peak RSS MiB\tharness CPU µs/rec\tmachine CPU µs/rec\t")
 	for _, r := range results {
 		cpu, perRec, rss := proxyColumns(r)
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.1f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\t\n", r.Label(), r.Records, r.RecordsPerSec, r.MBPerSec,
-			r.LatencyP50Ms, r.LatencyP99Ms, r.LatencyP999Ms, errorsByCode(r.Errors), cpu, perRec, rss)
+		harness, machine := cpuColumns(r)
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.1f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Label(), r.Records, r.RecordsPerSec, r.MBPerSec,
+			r.LatencyP50Ms, r.LatencyP99Ms, r.LatencyP999Ms, errorsByCode(r.Errors), cpu, perRec, rss, harness, machine)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -51,13 +52,24 @@ func proxyColumns(r Result) (cpu, perRecord, rss string) {
 	if r.ProxyCPUSeconds != nil {
 		cpu = fmt.Sprintf("%.1f", *r.ProxyCPUSeconds)
 	}
-	if r.ProxyCPUMicrosPerRecord != nil {
-		perRecord = fmt.Sprintf("%.1f", *r.ProxyCPUMicrosPerRecord)
-	}
+	perRecord = perRecordColumn(r.ProxyCPUMicrosPerRecord)
 	if r.ProxyPeakRSSMiB != nil {
 		rss = fmt.Sprintf("%.0f", *r.ProxyPeakRSSMiB)
 	}
 	return cpu, perRecord, rss
+}
+
+// cpuColumns are the harness's and the machine's CPU per record as the
+// table shows them ("-" when not measured).
+func cpuColumns(r Result) (harness, machine string) {
+	return perRecordColumn(r.HarnessCPUMicrosPerRecord), perRecordColumn(r.MachineCPUMicrosPerRecord)
+}
+
+func perRecordColumn(us *float64) string {
+	if us == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", *us)
 }
 
 func ran(results []Result, mode string) bool {
@@ -80,7 +92,11 @@ func comparisons(results []Result) []string {
 		switch {
 		case base == nil:
 		case r.TargetRate == 0 && base.RecordsPerSec > 0:
-			out = append(out, fmt.Sprintf("%s / %s: %.2f of the native throughput", r.Label(), base.Label(), r.RecordsPerSec/base.RecordsPerSec))
+			line := fmt.Sprintf("%s / %s: %.2f of the native throughput", r.Label(), base.Label(), r.RecordsPerSec/base.RecordsPerSec)
+			if r.MachineCPUMicrosPerRecord != nil && base.MachineCPUMicrosPerRecord != nil {
+				line += fmt.Sprintf(" (the machine's CPU a record: %.1f vs %.1f µs)", *r.MachineCPUMicrosPerRecord, *base.MachineCPUMicrosPerRecord)
+			}
+			out = append(out, line)
 		case r.TargetRate > 0:
 			out = append(out, fmt.Sprintf("%s / %s: p50 %.2f vs %.2f ms, p99 %.2f vs %.2f ms", r.Label(), base.Label(),
 				r.LatencyP50Ms, base.LatencyP50Ms, r.LatencyP99Ms, base.LatencyP99Ms))

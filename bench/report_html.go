@@ -266,12 +266,13 @@ func legend(b *strings.Builder, i int, label, color string, dashed bool) {
 // resultsTable is WriteTable's table in HTML, and its comparisons.
 func resultsTable(results []Result) string {
 	var b strings.Builder
-	b.WriteString("<table><tr><th>mode</th><th>records</th><th>records/s</th><th>MB/s</th><th>p50 ms</th><th>p99 ms</th><th>p999 ms</th><th>errors</th><th>proxy CPU s</th><th>proxy CPU µs/rec</th><th>proxy peak RSS MiB</th></tr>\n")
+	b.WriteString("<table><tr><th>mode</th><th>records</th><th>records/s</th><th>MB/s</th><th>p50 ms</th><th>p99 ms</th><th>p999 ms</th><th>errors</th><th>proxy CPU s</th><th>proxy CPU µs/rec</th><th>proxy peak RSS MiB</th><th>harness CPU µs/rec</th><th>machine CPU µs/rec</th></tr>\n")
 	for _, r := range results {
 		cpu, perRec, rss := proxyColumns(r)
-		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%.0f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+		harness, machine := cpuColumns(r)
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%.0f</td><td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
 			html.EscapeString(r.Label()), r.Records, r.RecordsPerSec, r.MBPerSec, r.LatencyP50Ms, r.LatencyP99Ms, r.LatencyP999Ms,
-			html.EscapeString(errorsByCode(r.Errors)), cpu, perRec, rss)
+			html.EscapeString(errorsByCode(r.Errors)), cpu, perRec, rss, harness, machine)
 	}
 	b.WriteString("</table>\n")
 	if lines := comparisons(results); len(lines) > 0 {

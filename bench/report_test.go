@@ -25,9 +25,10 @@ func TestCPUPerRecord(t *testing.T) {
 // record is shown beside the CPU seconds.
 func TestTableComparesWithTheRightBaseline(t *testing.T) {
 	cpu, perRec, rss := 3.0, 12.5, 80.0
+	harness, streamMachine, nativeMachine := 1.25, 6.5, 3.75
 	rs := []Result{
-		{Mode: ModeV3Stream, Baseline: ModeNative, RecordsPerSec: 200_000},
-		{Mode: ModeNative, RecordsPerSec: 500_000},
+		{Mode: ModeV3Stream, Baseline: ModeNative, RecordsPerSec: 200_000, HarnessCPUMicrosPerRecord: &harness, MachineCPUMicrosPerRecord: &streamMachine},
+		{Mode: ModeNative, RecordsPerSec: 500_000, MachineCPUMicrosPerRecord: &nativeMachine},
 		{Mode: ModeV3Single, Baseline: ModeNativeSync, RecordsPerSec: 6_000, ProxyCPUSeconds: &cpu, ProxyCPUMicrosPerRecord: &perRec, ProxyPeakRSSMiB: &rss},
 		{Mode: ModeNativeSync, RecordsPerSec: 30_000},
 		{Mode: ModeV2ReadLowLatency, Baseline: ModeNativeRead, RecordsPerSec: 10_000},
@@ -39,8 +40,9 @@ func TestTableComparesWithTheRightBaseline(t *testing.T) {
 	WriteTable(&b, Config{RecordSize: 1024, Connections: 16, URLs: []string{"http://a", "http://b"}}, rs)
 	out := b.String()
 	for _, want := range []string{
-		"v3-stream / native: 0.40 of the native throughput",
-		"v3-single / native-sync: 0.20 of the native throughput",
+		"v3-stream / native: 0.40 of the native throughput (the machine's CPU a record: 6.5 vs 3.8 µs)",
+		"harness CPU µs/rec", "machine CPU µs/rec", "1.2",
+		"v3-single / native-sync: 0.20 of the native throughput\n",
 		"v2-consume-lowlat / native-consume: 0.01 of the native throughput",
 		"v3-single @ 3k/s (half) / native-sync @ 15k/s (half): p50 1.50 vs 0.50 ms, p99 4.25 vs 1.25 ms",
 		"proxy CPU µs/rec", "12.5", "2 node(s)",

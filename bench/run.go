@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -264,6 +265,7 @@ func (h *harness) runMode(ctx context.Context, s modeSpec, topic string, rate fl
 		before, _ = h.proxy.Stats()
 		h.proxy.ResetPeak()
 	}
+	cpu := startCPU()
 	label := s.name
 	if rate > 0 && s.kind != kindE2E {
 		label += "@" + human(rate) + "/s"
@@ -285,6 +287,7 @@ func (h *harness) runMode(ctx context.Context, s modeSpec, topic string, rate fl
 	res.Timeline = timeline
 	res.Baseline = s.baseline
 	res.TargetRate = rate
+	res.HarnessCPUMicrosPerRecord, res.MachineCPUMicrosPerRecord = cpu.perRecord(res.Records)
 	if h.proxy != nil && s.baseline != "" {
 		after, _ := h.proxy.Stats()
 		cpu := (after.CPU - before.CPU).Seconds()
@@ -293,6 +296,29 @@ func (h *harness) runMode(ctx context.Context, s modeSpec, topic string, rate fl
 		res.ProxyCPUMicrosPerRecord = cpuPerRecord(cpu, res.Records)
 	}
 	return res, nil
+}
+
+// cpuMark is the harness's and the machine's CPU time when a mode
+// started; ok is false where they cannot be read.
+type cpuMark struct {
+	harness, machine time.Duration
+	ok               bool
+}
+
+func startCPU() cpuMark {
+	self, err1 := ReadProcess(os.Getpid())
+	machine, err2 := ReadMachineCPU()
+	return cpuMark{harness: self.CPU, machine: machine, ok: err1 == nil && err2 == nil}
+}
+
+// perRecord is the harness's and the machine's CPU time since m, per
+// record, in microseconds (nil where unknown).
+func (m cpuMark) perRecord(records int64) (harness, machine *float64) {
+	now := startCPU()
+	if !m.ok || !now.ok {
+		return nil, nil
+	}
+	return cpuPerRecord((now.harness - m.harness).Seconds(), records), cpuPerRecord((now.machine - m.machine).Seconds(), records)
 }
 
 // cpuPerRecord is the proxy's CPU time per record, in microseconds (nil

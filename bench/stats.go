@@ -103,6 +103,13 @@ type Result struct {
 	// ProxyCPUMicrosPerRecord is the proxy's CPU time per record (per
 	// request, for one record per request), in microseconds.
 	ProxyCPUMicrosPerRecord *float64 `json:"proxy_cpu_us_per_record,omitempty"`
+	// HarnessCPUMicrosPerRecord is the load generator's own CPU time per
+	// record, and MachineCPUMicrosPerRecord the busy CPU time of the whole
+	// machine per record: proxy, harness, brokers and anything else it
+	// ran. On a machine they share, a proxy mode's fraction of native
+	// throughput is about the inverse ratio of their machine CPU.
+	HarnessCPUMicrosPerRecord *float64 `json:"harness_cpu_us_per_record,omitempty"`
+	MachineCPUMicrosPerRecord *float64 `json:"machine_cpu_us_per_record,omitempty"`
 	// Baseline is the native mode this one is measured against; empty for
 	// a native mode.
 	Baseline string `json:"baseline,omitempty"`
