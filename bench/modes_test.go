@@ -28,16 +28,10 @@ import (
 // address.
 func testProxy(t *testing.T) (http.Handler, string) {
 	t.Helper()
-	ecfg := embedded.DefaultConfig()
-	ecfg.Port = 0
+	addr := testCluster(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e, err := embedded.Start(ecfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
 	acfg := actors.DefaultConfig()
-	acfg.Kafka = kafka.Config{BootstrapServers: []string{e.Addr()}}
+	acfg.Kafka = kafka.Config{BootstrapServers: []string{addr}}
 	sys, err := actors.New(acfg, log)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +50,21 @@ func testProxy(t *testing.T) (http.Handler, string) {
 	}
 	hcfg := resthttp.DefaultConfig()
 	hcfg.Serializer = sreg
-	return resthttp.New(hcfg, sys, log), e.Addr()
+	return resthttp.New(hcfg, sys, log), addr
+}
+
+// testCluster starts the embedded cluster for the test and returns its
+// address.
+func testCluster(t *testing.T) string {
+	t.Helper()
+	ecfg := embedded.DefaultConfig()
+	ecfg.Port = 0
+	e, err := embedded.Start(ecfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e.Addr()
 }
 
 // h2cServer serves h over HTTP/1.1 and cleartext HTTP/2 with prior

@@ -2,14 +2,10 @@ package bench
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
-
-	"github.com/kafka-rest-go/kafka-rest/kafka/embedded"
 )
 
 // TestCreateTopicWarmsEveryPartition: a round's topic is created with a
@@ -17,25 +13,19 @@ import (
 // that no mode measures the broker's first write to a partition; the
 // readers of the bench skip that record.
 func TestCreateTopicWarmsEveryPartition(t *testing.T) {
-	ecfg := embedded.DefaultConfig()
-	ecfg.Port = 0
-	e, err := embedded.Start(ecfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(e.Addr()))
+	addr := testCluster(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cl.Close()
 	adm := kadm.NewClient(cl)
 	ctx := context.Background()
-	if err := createTopic(ctx, adm, []string{e.Addr()}, "warm", 4); err != nil {
+	if err := createTopic(ctx, adm, []string{addr}, "warm", 4); err != nil {
 		t.Fatal(err)
 	}
 	// A second time, on the topic as it is: it is there, and warmed again.
-	if err := createTopic(ctx, adm, []string{e.Addr()}, "warm", 4); err != nil {
+	if err := createTopic(ctx, adm, []string{addr}, "warm", 4); err != nil {
 		t.Fatal(err)
 	}
 	ends, err := adm.ListEndOffsets(ctx, "warm")
@@ -47,7 +37,7 @@ func TestCreateTopicWarmsEveryPartition(t *testing.T) {
 			t.Errorf("partition %d ends at %+v, want 2 (one record a call)", p, o)
 		}
 	}
-	rd, err := kgo.NewClient(kgo.SeedBrokers(e.Addr()), kgo.ConsumeTopics("warm"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	rd, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.ConsumeTopics("warm"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
 		t.Fatal(err)
 	}
