@@ -352,7 +352,9 @@ func TestV2ConsumerReadBounds(t *testing.T) {
 	for len(offsets) < 5 {
 		start := time.Now()
 		r := p.do(t, "GET", base+"/records?max_bytes=250", "", "Accept: "+v2Binary).expect(t, 200, v2Binary)
-		if took := time.Since(start); took > 8*time.Second {
+		// Once the instance has its partition: until then a read also
+		// waits for the group, which a loaded machine makes slow.
+		if took := time.Since(start); took > 8*time.Second && len(offsets) > 0 {
 			t.Fatalf("a read with fetch.min.bytes=1 waited %v of its 10 s", took)
 		}
 		var got []consumed
@@ -407,7 +409,7 @@ func TestV2ConsumerReadAnswersWhatIsBuffered(t *testing.T) {
 		}
 		start := time.Now()
 		r := p.do(t, "GET", fmt.Sprintf("%s/records?max_bytes=%d", base, maxBytes), "", "Accept: "+v2Binary).expect(t, 200, v2Binary)
-		if took := time.Since(start); took > 8*time.Second {
+		if took := time.Since(start); took > 8*time.Second && len(got) > 0 { // the group's wait aside
 			t.Fatalf("a read with fetch.min.bytes=1 waited %v of its 10 s", took)
 		}
 		var page []consumed
