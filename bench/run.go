@@ -265,7 +265,7 @@ func (h *harness) runMode(ctx context.Context, s modeSpec, topic string, rate fl
 		before, _ = h.proxy.Stats()
 		h.proxy.ResetPeak()
 	}
-	cpu := startCPU()
+	cpu := markCPU()
 	label := s.name
 	if rate > 0 && s.kind != kindE2E {
 		label += "@" + human(rate) + "/s"
@@ -298,14 +298,15 @@ func (h *harness) runMode(ctx context.Context, s modeSpec, topic string, rate fl
 	return res, nil
 }
 
-// cpuMark is the harness's and the machine's CPU time when a mode
-// started; ok is false where they cannot be read.
+// cpuMark is the harness's and the machine's CPU time at a moment (a
+// mode's start); ok is false where they cannot be read.
 type cpuMark struct {
 	harness, machine time.Duration
 	ok               bool
 }
 
-func startCPU() cpuMark {
+// markCPU reads them now.
+func markCPU() cpuMark {
 	self, err1 := ReadProcess(os.Getpid())
 	machine, err2 := ReadMachineCPU()
 	return cpuMark{harness: self.CPU, machine: machine, ok: err1 == nil && err2 == nil}
@@ -314,15 +315,15 @@ func startCPU() cpuMark {
 // perRecord is the harness's and the machine's CPU time since m, per
 // record, in microseconds (nil where unknown).
 func (m cpuMark) perRecord(records int64) (harness, machine *float64) {
-	now := startCPU()
+	now := markCPU()
 	if !m.ok || !now.ok {
 		return nil, nil
 	}
 	return cpuPerRecord((now.harness - m.harness).Seconds(), records), cpuPerRecord((now.machine - m.machine).Seconds(), records)
 }
 
-// cpuPerRecord is the proxy's CPU time per record, in microseconds (nil
-// when there were no records).
+// cpuPerRecord is cpuSeconds per record, in microseconds (nil when there
+// were no records).
 func cpuPerRecord(cpuSeconds float64, records int64) *float64 {
 	if records <= 0 {
 		return nil
