@@ -15,7 +15,10 @@ import (
 )
 
 // slowBroker is a one-broker cluster with topic "t" that sleeps for pause
-// on every produce request.
+// on every produce request. Its clients must keep one produce request in
+// flight (slowProducer): kfake's SleepControl races with itself when
+// several requests of one connection sleep at once (a data race inside
+// kfake that the race detector reports).
 func slowBroker(t *testing.T, pause *atomic.Int64) string {
 	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "t"))
@@ -30,6 +33,10 @@ func slowBroker(t *testing.T, pause *atomic.Int64) string {
 	})
 	return c.ListenAddrs()[0]
 }
+
+// slowProducer is the key that keeps one produce request in flight, as a
+// slowBroker needs.
+const slowProducer = "producer.max.in.flight.requests.per.connection"
 
 // produceAll produces n records with a caller context that ends as soon as
 // they are sent, and returns their answers and how long each took.
@@ -69,7 +76,7 @@ func TestProduceDeliveryTimeout(t *testing.T) {
 	var pause atomic.Int64
 	const timeout = 500 * time.Millisecond
 	s := newSystem(t, slowBroker(t, &pause), func(c *Config) {
-		c.Kafka.Properties = map[string]string{"producer.delivery.timeout.ms": "500"}
+		c.Kafka.Properties = map[string]string{"producer.delivery.timeout.ms": "500", slowProducer: "1"}
 	})
 
 	// Learn the topic first, so that the wait below is the broker's.

@@ -397,7 +397,12 @@ func TestOpsMetricsCreditGauges(t *testing.T) {
 		c.SleepControl(func() { <-release })
 		return nil, nil, false
 	})
-	p := startProxyWith(t, c.ListenAddrs()[0], nil, func(a *actors.Config) { a.Produce.TopicRecords = 2 })
+	// One produce request in flight: kfake's SleepControl races with
+	// itself when several requests of one connection sleep at once.
+	p := startProxyWith(t, c.ListenAddrs()[0], nil, func(a *actors.Config) {
+		a.Produce.TopicRecords = 2
+		a.Kafka.Properties = map[string]string{"producer.max.in.flight.requests.per.connection": "1"}
+	})
 	cluster := clusterID(t, p)
 
 	batch := func(n int) <-chan int {
