@@ -70,6 +70,10 @@ func adminWithin[T any](ctx context.Context, p *AdminPool, busy <-chan struct{},
 	return awaitReply[T](ctx, m.reply)
 }
 
+// busy is how many of the pool's workers are running a call (or not
+// started yet).
+func (p *AdminPool) busy() int { return p.size - len(p.idle) }
+
 // errPoolBusy is adminWithin's answer when no worker came free in time.
 var errPoolBusy = errors.New("no idle worker in time")
 

@@ -11,6 +11,7 @@ func (s *System) registerGauges() {
 	m.Gauge(`kafka_rest_produce_streams_waiting{credit="global"}`, inUse(p.credits, 2))
 	m.Gauge(`kafka_rest_produce_streams_waiting{credit="topic"}`, func() float64 { return float64(p.topicWaiters()) })
 	m.Gauge("kafka_rest_consumer_read_budget_bytes_in_use", inUse(s.consumers.readCredits, 1))
+	m.Gauge("kafka_rest_partition_readers_busy", func() float64 { return float64(s.readers.pool.busy()) })
 }
 
 // inUse reads one of what c.inUse reports: records (0), bytes (1) or

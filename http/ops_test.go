@@ -157,6 +157,7 @@ func TestOpsMetricsAfterWorkload(t *testing.T) {
 		`kafka_rest_consumed_records_total{group="` + group + `"}`:                                                                     6,
 		`kafka_rest_consumer_instances`:                                                                                                1,
 		`kafka_rest_producer_actors`:                                                                                                   2,
+		`kafka_rest_partition_readers_busy`:                                                                                            0,
 		`kafka_rest_produce_credit_records_in_use`:                                                                                     0,
 		`kafka_rest_produce_streams_waiting{credit="global"}`:                                                                          0,
 		`kafka_rest_produce_streams_waiting{credit="topic"}`:                                                                           0,

@@ -294,7 +294,7 @@ func TestV3ReadPartitionBudget(t *testing.T) {
 	bootstrap := target(t)
 	p := startProxyWith(t, bootstrap, nil, func(c *actors.Config) {
 		c.Consumers.ReadBudgetBytes = 1 << 20
-		c.Fetch.MaxWait = 2 * time.Second
+		c.Fetch.MaxWait = 5 * time.Second
 	})
 	topic := uniqueName(t, "read-budget")
 	createTopic(t, p, topic, 1)
@@ -305,10 +305,15 @@ func TestV3ReadPartitionBudget(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=2000&max_bytes=524288", "")
+			p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=5000&max_bytes=524288", "")
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	eventually(t, "both reads holding their budget", func() error {
+		if v := metric(t, p, "kafka_rest_consumer_read_budget_bytes_in_use"); v != 1<<20 {
+			return fmt.Errorf("%v bytes of the budget taken", v)
+		}
+		return nil
+	})
 	// ...so a third gets none within the wait.
 	p.do(t, "GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&max_bytes=524288", "").expectError(t, 429, 429,
 		"Too many reads in flight: no room for 524288 bytes in the read budget within 1s; retry later or ask for fewer max_bytes.", "application/json")
@@ -361,9 +366,14 @@ func TestV3ReadPartitionReadersBusy(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=3000", "")
+		p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=5000", "")
 	}()
-	time.Sleep(300 * time.Millisecond)
+	eventually(t, "the first read holding the reader", func() error {
+		if v := metric(t, p, "kafka_rest_partition_readers_busy"); v != 1 {
+			return fmt.Errorf("%v readers busy", v)
+		}
+		return nil
+	})
 	p.do(t, "GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0", "").expectError(t, 429, 429,
 		"Too many reads in flight: all 1 readers stayed busy for 1s (consumer.v3.fetch.workers); retry later.", "application/json")
 	<-done
