@@ -379,3 +379,34 @@ func TestV3ReadPartitionReadersBusy(t *testing.T) {
 	<-done
 	readPartition(t, p, topic, 0, "offset=0")
 }
+
+// A read waiting at the end of an idle partition does not hold up the
+// reads of other partitions on the same broker: a broker answers one
+// request of a connection at a time, and the readers share theirs, so
+// each read asks with a short wait, again and again, rather than with its
+// whole timeout at once.
+func TestV3ReadPartitionWaitsDoNotQueue(t *testing.T) {
+	bootstrap := target(t)
+	p := startProxy(t, bootstrap, nil)
+	topic := uniqueName(t, "read-queue")
+	createTopic(t, p, topic, 2)
+	id := p.cluster(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=8000", "")
+	}()
+	eventually(t, "the idle read waiting", func() error {
+		if v := metric(t, p, "kafka_rest_partition_readers_busy"); v != 1 {
+			return fmt.Errorf("%v readers busy", v)
+		}
+		return nil
+	})
+	produceDirect(t, bootstrap, &kgo.Record{Topic: topic, Partition: 1, Value: []byte("here")})
+	start := time.Now()
+	l := readPartition(t, p, topic, 1, "offset=0&timeout_ms=8000")
+	if took := time.Since(start); len(l.Data) != 1 || took > 3*time.Second {
+		t.Fatalf("the read of partition 1 took %v behind the idle read of partition 0: %+v", took, l)
+	}
+	<-done
+}

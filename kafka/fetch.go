@@ -130,21 +130,43 @@ func (a *Admin) fetch(ctx context.Context, leader int32, topicID [16]byte, f Fet
 	if leader < 0 {
 		return kmsg.FetchResponseTopicPartition{}, kerr.LeaderNotAvailable
 	}
-	resp, err := req.RequestWith(ctx, a.cl.Broker(int(leader)))
-	if err != nil {
-		return kmsg.FetchResponseTopicPartition{}, err
+	deadline := time.Now().Add(f.MaxWait)
+	for {
+		req.MaxWaitMillis = int32(max(min(time.Until(deadline), fetchSlice), 0) / time.Millisecond)
+		resp, err := req.RequestWith(ctx, a.cl.Broker(int(leader)))
+		if err != nil {
+			return kmsg.FetchResponseTopicPartition{}, err
+		}
+		if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+			return kmsg.FetchResponseTopicPartition{}, err
+		}
+		p, ok := fetchedPartition(resp, f.Partition)
+		if !ok {
+			return p, fmt.Errorf("the fetch answer of %s-%d holds no such partition", f.Topic, f.Partition)
+		}
+		if p.ErrorCode != 0 || len(p.RecordBatches) > 0 || !time.Now().Before(deadline) {
+			return p, nil
+		}
 	}
-	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
-		return kmsg.FetchResponseTopicPartition{}, err
-	}
+}
+
+// fetchSlice bounds the wait of one Fetch request. A broker answers the
+// requests of a connection one at a time, and the reads of every
+// partition on a broker share the client's connection to it: one read
+// waiting its whole timeout at the end of an idle log held every other
+// read behind it for as long. A read that may wait longer asks again.
+const fetchSlice = 200 * time.Millisecond
+
+// fetchedPartition is partition's answer in resp.
+func fetchedPartition(resp *kmsg.FetchResponse, partition int32) (kmsg.FetchResponseTopicPartition, bool) {
 	for _, t := range resp.Topics {
 		for _, p := range t.Partitions {
-			if p.Partition == f.Partition {
-				return p, nil
+			if p.Partition == partition {
+				return p, true
 			}
 		}
 	}
-	return kmsg.FetchResponseTopicPartition{}, fmt.Errorf("the fetch answer of %s-%d holds no such partition", f.Topic, f.Partition)
+	return kmsg.FetchResponseTopicPartition{}, false
 }
 
 // outOfRange is the answer to an offset the partition does not have,
