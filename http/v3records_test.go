@@ -363,17 +363,7 @@ func TestV3ReadPartitionReadersBusy(t *testing.T) {
 	topic := uniqueName(t, "read-busy")
 	createTopic(t, p, topic, 1)
 	id := p.cluster(t)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=5000", "")
-	}()
-	eventually(t, "the first read holding the reader", func() error {
-		if v := metric(t, p, "kafka_rest_partition_readers_busy"); v != 1 {
-			return fmt.Errorf("%v readers busy", v)
-		}
-		return nil
-	})
+	done := waitingRead(t, p, id, topic, 0, 5000)
 	p.do(t, "GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0", "").expectError(t, 429, 429,
 		"Too many reads in flight: all 1 readers stayed busy for 1s (consumer.v3.fetch.workers); retry later.", "application/json")
 	<-done
@@ -391,17 +381,7 @@ func TestV3ReadPartitionWaitsDoNotQueue(t *testing.T) {
 	topic := uniqueName(t, "read-queue")
 	createTopic(t, p, topic, 2)
 	id := p.cluster(t)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		p.send("GET", "/v3/clusters/"+id+"/topics/"+topic+"/partitions/0/records?offset=0&timeout_ms=8000", "")
-	}()
-	eventually(t, "the idle read waiting", func() error {
-		if v := metric(t, p, "kafka_rest_partition_readers_busy"); v != 1 {
-			return fmt.Errorf("%v readers busy", v)
-		}
-		return nil
-	})
+	done := waitingRead(t, p, id, topic, 0, 8000)
 	produceDirect(t, bootstrap, &kgo.Record{Topic: topic, Partition: 1, Value: []byte("here")})
 	start := time.Now()
 	l := readPartition(t, p, topic, 1, "offset=0&timeout_ms=8000")
@@ -409,4 +389,23 @@ func TestV3ReadPartitionWaitsDoNotQueue(t *testing.T) {
 		t.Fatalf("the read of partition 1 took %v behind the idle read of partition 0: %+v", took, l)
 	}
 	<-done
+}
+
+// waitingRead starts a read of an empty partition that waits timeoutMs
+// for records, and returns once it holds a reader (the proxy's only read
+// in flight); the channel is closed when its answer came.
+func waitingRead(t *testing.T, p *proxy, clusterID, topic string, partition, timeoutMs int) <-chan struct{} {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.send("GET", fmt.Sprintf("/v3/clusters/%s/topics/%s/partitions/%d/records?offset=0&timeout_ms=%d", clusterID, topic, partition, timeoutMs), "")
+	}()
+	eventually(t, "the read waiting at the end of the log", func() error {
+		if v := metric(t, p, "kafka_rest_partition_readers_busy"); v != 1 {
+			return fmt.Errorf("%v readers busy", v)
+		}
+		return nil
+	})
+	return done
 }
