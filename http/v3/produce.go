@@ -444,12 +444,13 @@ func (s *produce) readRecords(ctx context.Context, frames *codec.Framer, cluster
 	}
 	for {
 		frame, err := frames.Next(ctx)
-		budgetErr := budgetError(err)
+		// errors.AsType, unlike errors.As, costs a record no allocation.
+		be, skipped := errors.AsType[*codec.BudgetError](err)
 		switch {
-		case budgetErr != nil:
+		case skipped:
 			// Skipped for want of memory: answered, and the stream goes on.
 			s.metrics.ProduceFailed(topic, 1)
-			g.add(nil, &pendingRecord{line: s.readBudgetLine(budgetErr)})
+			g.add(nil, &pendingRecord{line: s.readBudgetLine(be.Err)})
 		case err != nil:
 			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
 				g.add(nil, &pendingRecord{line: streamEndError(err)})
@@ -467,7 +468,7 @@ func (s *produce) readRecords(ctx context.Context, frames *codec.Framer, cluster
 				g.holds = append(g.holds, frame.Hold)
 			}
 		}
-		if err != nil && budgetErr == nil {
+		if err != nil && !skipped {
 			return
 		}
 		// A record that holds read budget goes at once: its share comes
@@ -476,19 +477,6 @@ func (s *produce) readRecords(ctx context.Context, frames *codec.Framer, cluster
 			return
 		}
 	}
-}
-
-// budgetError is the budget's answer when err is a *codec.BudgetError (a
-// record skipped for want of memory), else nil. Only an error is looked
-// into: the target errors.As needs would cost every record an allocation.
-func budgetError(err error) error {
-	if err == nil {
-		return nil
-	}
-	if be, ok := errors.AsType[*codec.BudgetError](err); ok {
-		return be.Err
-	}
-	return nil
 }
 
 // maxGroup bounds the records produced together.
